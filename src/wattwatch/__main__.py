@@ -1,0 +1,3 @@
+from wattwatch.cli import app
+
+app()
