@@ -75,6 +75,7 @@ def connect(path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb
     """Open (creating if needed) the database and make sure every table exists."""
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")  # instants are stored and shown in UTC; local time is explicit in queries
+    con.execute("SET enable_progress_bar = false")  # the CLI draws its own progress bars
     if not read_only:
         con.execute(DDL)
     return con

@@ -1,0 +1,306 @@
+"""The `wattwatch` command line: ingest, scan, demo.
+
+The CLI only parses options, shows progress and prints summaries; the work is done by wattwatch.ingest,
+wattwatch.scan and wattwatch.sim, which the tests and benchmarks call directly.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wattwatch import __version__
+from wattwatch.errors import InputError
+from wattwatch.realdata import find_real_data
+from wattwatch.settings import SETTINGS_FIELDS, Settings
+
+console = Console(stderr=True)
+out = Console()
+
+app = typer.Typer(
+    name="wattwatch",
+    help=(
+        "Find indoor grows and power theft in meter data and lamp sales, as a ranked and explained list of leads.\n\n"
+        "Quick start:  wattwatch demo                 (generate a demo city, scan it, write a report)\n\n"
+        "Your data:    wattwatch scan --premises premises.csv --readings readings.parquet --out results/\n\n"
+        "File formats are described in docs/data-formats.md; `wattwatch settings` lists every setting with its help."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+)
+
+# Load order matters: readings are checked against the premises register, sales against the stores.
+LOAD_ORDER = ("premises", "stores", "readings", "register_reads", "feeders", "sales")
+
+DbOption = typer.Option(None, "--db", help="DuckDB database file to load into and scan from.")
+TimezoneOption = typer.Option(
+    None, "--timezone", help="IANA zone for files whose timestamps carry no UTC offset, e.g. Europe/Tirane."
+)
+EncodingOption = typer.Option("utf-8", "--encoding", help="Text encoding of CSV files, e.g. utf-8, cp1252, latin-1.")
+SettingsOption = typer.Option(None, "--settings", exists=True, dir_okay=False, help="JSON file of settings (see `wattwatch settings`).")
+SetOption = typer.Option(None, "--set", help="Override one setting: --set name=value (repeatable).")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"wattwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """wattwatch."""
+
+
+def load_settings(path: Optional[Path], overrides: Optional[list[str]]) -> Settings:
+    """Settings from defaults, then a JSON file, then --set overrides (each checked against the declared fields)."""
+    data = json.loads(Settings.load(path).to_json()) if path else json.loads(Settings().to_json())
+    for item in overrides or []:
+        name, sep, value = item.partition("=")
+        if not sep or name not in SETTINGS_FIELDS:
+            raise typer.BadParameter(f"--set {item!r}: expected name=value with name one of {', '.join(SETTINGS_FIELDS)}")
+        default = getattr(Settings(), name)
+        try:
+            data[name] = type(default)(value)
+        except ValueError:
+            raise typer.BadParameter(f"--set {item!r}: {name} must be a {type(default).__name__}") from None
+    return Settings.from_json(json.dumps(data))
+
+
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )
+
+
+def ingest_files(con, files: dict[str, list[Path]], settings: Settings, timezone: Optional[str], encoding: str):
+    """Load files in dependency order with a progress bar each; print one summary table; return the summaries."""
+    from wattwatch.ingest import ingest_file
+
+    summaries = []
+    with _progress() as progress:
+        for kind in LOAD_ORDER:
+            for path in files.get(kind, []):
+                task = progress.add_task(f"ingest {kind} {path.name}", total=None)
+
+                def report(done: int, total: int, task=task) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                summaries.append(
+                    ingest_file(con, kind, path, settings=settings, timezone=timezone, encoding=encoding, progress=report)
+                )
+                progress.remove_task(task)
+    print_summaries(summaries)
+    return summaries
+
+
+def print_summaries(summaries) -> None:
+    table = Table(title="Ingest summary: rows read = accepted + rejected")
+    for col in ("file", "kind", "read", "accepted", "rejected", "rejected by reason"):
+        table.add_column(col, justify="right" if col in ("read", "accepted", "rejected") else "left")
+    for s in summaries:
+        reasons = "\n".join(f"{k} {v:,}" for k, v in sorted(s.by_reason.items(), key=lambda kv: -kv[1]))
+        if s.already_loaded:
+            reasons = "already loaded: nothing changed"
+        table.add_row(Path(s.file).name, s.kind, f"{s.rows_read:,}", f"{s.rows_accepted:,}", f"{s.rows_rejected:,}", reasons)
+    console.print(table)
+
+
+def _files(**kinds: Optional[list[Path]]) -> dict[str, list[Path]]:
+    return {kind: list(paths) for kind, paths in kinds.items() if paths}
+
+
+def _fail(error: Exception) -> None:
+    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def ingest(
+    premises: Optional[Path] = typer.Option(None, "--premises", exists=True, dir_okay=False, help="Premises register (CSV or Parquet)."),
+    readings: Optional[list[Path]] = typer.Option(None, "--readings", exists=True, dir_okay=False, help="Interval or billing readings, or cumulative register reads (repeatable)."),
+    stores: Optional[Path] = typer.Option(None, "--stores", exists=True, dir_okay=False, help="Stores whose sales are given."),
+    sales: Optional[list[Path]] = typer.Option(None, "--sales", exists=True, dir_okay=False, help="Lamp-shop sales records (repeatable)."),
+    feeders: Optional[list[Path]] = typer.Option(None, "--feeders", exists=True, dir_okay=False, help="Feeder / transformer meter readings (repeatable)."),
+    db: Optional[Path] = DbOption,
+    timezone: Optional[str] = TimezoneOption,
+    encoding: str = EncodingOption,
+    settings_file: Optional[Path] = SettingsOption,
+    set_: Optional[list[str]] = SetOption,
+) -> None:
+    """Validate files and load them into the database; every rejected row is kept in its quarantine table.
+
+    Loading the same file again changes nothing. A file that cannot be read at all (wrong columns, wrong encoding,
+    naive timestamps without --timezone) is refused with the file, line and column named, and nothing is written.
+
+    Example:  wattwatch ingest --premises premises.csv --readings jan.csv --readings feb.csv --db city.duckdb
+    """
+    from wattwatch.store import DEFAULT_DB, connect
+
+    settings = load_settings(settings_file, set_)
+    files = _files(premises=[premises] if premises else None, readings=readings, stores=[stores] if stores else None,
+                   sales=sales, feeders=feeders)
+    if not files:
+        raise typer.BadParameter("give at least one file, e.g. --premises premises.csv")
+    con = connect(db or DEFAULT_DB)
+    try:
+        ingest_files(con, files, settings, timezone, encoding)
+    except InputError as error:
+        _fail(error)
+    finally:
+        con.close()
+
+
+@app.command()
+def scan(
+    out_dir: Path = typer.Option(..., "--out", file_okay=False, help="Folder for leads.csv, report.html and settings.json."),
+    premises: Optional[Path] = typer.Option(None, "--premises", exists=True, dir_okay=False, help="Premises register (CSV or Parquet)."),
+    readings: Optional[list[Path]] = typer.Option(None, "--readings", exists=True, dir_okay=False, help="Readings files (repeatable)."),
+    sales: Optional[list[Path]] = typer.Option(None, "--sales", exists=True, dir_okay=False, help="Lamp-shop sales records."),
+    stores: Optional[Path] = typer.Option(None, "--stores", exists=True, dir_okay=False, help="Stores whose sales are given."),
+    feeders: Optional[list[Path]] = typer.Option(None, "--feeders", exists=True, dir_okay=False, help="Feeder meter readings."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Database to load into and scan (default: OUT/wattwatch.duckdb)."),
+    timezone: Optional[str] = TimezoneOption,
+    encoding: str = EncodingOption,
+    settings_file: Optional[Path] = SettingsOption,
+    set_: Optional[list[str]] = SetOption,
+) -> None:
+    """One shot: ingest the given files, scan every meter, and write ranked leads and an offline HTML report.
+
+    With no files, scans what the database already holds.
+
+    Example:  wattwatch scan --premises premises.csv --readings readings.parquet --out results/
+    """
+    settings = load_settings(settings_file, set_)
+    files = _files(premises=[premises] if premises else None, readings=readings, stores=[stores] if stores else None,
+                   sales=sales, feeders=feeders)
+    run_pipeline(files, out_dir, db or out_dir / "wattwatch.duckdb", settings, timezone, encoding)
+
+
+def run_pipeline(files, out_dir: Path, db: Path, settings: Settings, timezone, encoding) -> None:
+    from wattwatch.scan import run_scan
+    from wattwatch.store import connect
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = connect(db)
+    try:
+        started = time.perf_counter()
+        if files:
+            ingest_files(con, files, settings, timezone, encoding)
+        ingested = time.perf_counter()
+        with _progress() as progress:
+            task = progress.add_task("scan", total=None)
+            result = run_scan(con, settings, out_dir, progress=lambda d, t: progress.update(task, completed=d, total=t))
+        scanned = time.perf_counter()
+    except InputError as error:
+        _fail(error)
+    finally:
+        con.close()
+    console.print(
+        f"ingest {ingested - started:.1f} s, scan {scanned - ingested:.1f} s; "
+        f"{result.n_meters:,} meters, {result.n_leads:,} leads"
+    )
+    out.print(f"leads:  {result.leads_csv}")
+    out.print(f"report: {result.report_html}")
+
+
+@app.command()
+def demo(
+    out_dir: Path = typer.Option(Path("demo-out"), "--out", file_okay=False, help="Folder for the generated data and the results."),
+    n_premises: int = typer.Option(2000, "--premises", min=50, help="Number of premises in the demo city."),
+    days: int = typer.Option(400, "--days", min=60, help="Days of readings."),
+    seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same city."),
+    real_data: Optional[Path] = typer.Option(
+        None, "--real-data", file_okay=False,
+        help="Folder of real meter data to use as backgrounds (default: ../shared/data/real when present).",
+    ),
+) -> None:
+    """Generate a demo city with planted grows, thefts and look-alikes, scan it, and write the report.
+
+    The city's ground truth is written beside the data (truth.csv) so that the leads can be checked.
+    """
+    from wattwatch.sim import CityConfig
+
+    real = real_data if real_data is not None else find_real_data()
+    config = CityConfig(seed=seed, n_premises=n_premises, days=days, real_data=real)
+    paths = generate_demo_city(config, out_dir / "data")
+    files = {kind: [path] for kind, path in paths.items() if kind in LOAD_ORDER}  # truth files are not inputs
+    db = out_dir / "wattwatch.duckdb"
+    db.unlink(missing_ok=True)  # the demo always starts from a fresh database
+    run_pipeline(files, out_dir, db, Settings(timezone=config.timezone), None, "utf-8")
+
+
+def generate_demo_city(config, data_dir: Path) -> dict[str, Path]:
+    """Generate and write the city; the in-memory city is dropped on return so the scan has the memory."""
+    from wattwatch.sim import generate_city, write_city
+
+    started = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("generate demo city", total=None)
+        city = generate_city(config, progress=lambda d, t: progress.update(task, completed=d, total=t))
+    paths = write_city(city, data_dir)
+    console.print(
+        f"demo city: {config.n_premises:,} premises, {config.days} days, {city.readings.num_rows:,} readings "
+        f"({'real backgrounds from ' + str(config.real_data) if config.real_data else 'simulated backgrounds'}) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return paths
+
+
+@app.command("settings")
+def show_settings(
+    settings_file: Optional[Path] = SettingsOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON only (a file to edit and pass to --settings)."),
+) -> None:
+    """List every setting with its value and what it does."""
+    settings = load_settings(settings_file, None)
+    if as_json:
+        out.print_json(settings.to_json())
+        return
+    table = Table(title="Settings (change with --settings FILE or --set name=value)")
+    table.add_column("name")
+    table.add_column("value", justify="right")
+    table.add_column("what it does")
+    for name, field in SETTINGS_FIELDS.items():
+        table.add_row(name, str(getattr(settings, name)), field.metadata["help"])
+    out.print(table)
+
+
+@app.command()
+def rejects(
+    db: Optional[Path] = DbOption,
+    limit: int = typer.Option(20, "--limit", help="How many rejected rows to show per reason."),
+) -> None:
+    """Show the quarantine: rejected rows by file and reason, with their line numbers and raw text."""
+    from wattwatch.store import DEFAULT_DB, connect
+
+    con = connect(db or DEFAULT_DB, read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT file, reason, line, detail, raw FROM (
+              SELECT *, row_number() OVER (PARTITION BY file, reason ORDER BY line) AS n FROM quarantine
+            ) WHERE n <= ? ORDER BY file, reason, line
+            """,
+            [limit],
+        ).fetchall()
+    finally:
+        con.close()
+    table = Table(title=f"Quarantined rows (first {limit} per file and reason)")
+    for col in ("file", "reason", "line", "detail", "raw"):
+        table.add_column(col)
+    for file, reason, line, detail, raw in rows:
+        table.add_row(Path(file).name, reason, str(line), detail or "", raw or "")
+    out.print(table)

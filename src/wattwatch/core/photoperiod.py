@@ -1,0 +1,259 @@
+"""Grow-light signature: a timer-switched lamp block of about 18 h or 12 h, at a fixed clock time, for weeks.
+
+Two stages, both vectorised over meters:
+1. `fit_daily_blocks` (core/blocks.py) finds each meter-day's best ON block (start, length, step, edge, contrast).
+2. `aggregate_days` keeps the days that look like lamps (length near 18 or 12 h, contrast and sharp edges), then per
+   meter and per photoperiod class (18 h, 12 h) finds the dominant lights-on slot, keeps days starting within
+   +-START_TOL_HOURS of it (absorbs minutes of jitter and the 1 h shift of a timer that ignores DST) whose step is
+   within STEP_RATIO of the class median (the lamp kW is constant), and links those "block days" into runs with
+   breaks shorter than LINK_GAP_DAYS (a harvest gap does not end a grow). The longest run is the grow.
+
+Score in [0, 1] = persistence * coverage * weekly balance * shape, each in [0, 1]:
+- persistence = 1 - exp(-n_block_days / PERSIST_DAYS): weeks of evidence, not days;
+- coverage = block days / observed days in the run: a grow lights (nearly) every day;
+- weekly balance = the least-covered weekday's coverage / coverage: lamps ignore weekends, shops and shifts do not;
+- shape = median edge share (clipped to [0, 1]) * c / (c + CONTRAST_HALF) * h / (h + SHARPNESS_HALF) with c and h
+  the median contrast and sharpness: the step happens at the edges, stands clear of the background's spread, and
+  its edges tower over the background's own slot-to-slot wiggle.
+Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
+(short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
+(thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wattwatch.core.blocks import PHOTOPERIOD_HOURS, PHOTOPERIOD_TOL_HOURS, DailyBlocks, fit_daily_blocks, row_median
+
+# Photoperiod classes: vegetative 18/6 and flowering 12/12, in this order (class index 0, 1). Fitted lengths within
+# PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h and 11-13 h on whole-hour candidates, which
+# takes 11/13 and 13/11 variants and a one-slot fit error (a timer switching mid-slot at 60 min), but not 8-10 h
+# shifts or 20 h blocks.
+CLASS_HOURS = PHOTOPERIOD_HOURS
+# Per-day gates: loose on purpose (a 1 kW lamp on a noisy household fails some days); weeks of days decide.
+MIN_DAY_CONTRAST = 1.5  # step at least 1.5 robust SDs of the within-segment scatter
+MIN_DAY_SHARPNESS = 2.0  # edge jump at least twice the day's typical slot-to-slot change
+MIN_DAY_EDGE_SHARE = 0.5  # at least half the step happens at the edges (not a ramp or a hump)
+# Lights-on may wander this far from the dominant slot: minutes of jitter and a timer that ignores DST (+1 h in
+# summer local time). One slot more than the hour at coarse resolution would admit EV-like wandering starts.
+START_TOL_HOURS = 1.0
+STEP_RATIO = 1.6  # a block day's step within [median / 1.6, median * 1.6]: the same lamps every day
+LINK_GAP_DAYS = 21  # harvest gaps (3-14 days) plus a few missed days stay inside one grow
+GAP_MIN_DAYS = 3  # a harvest gap is at least this many days without the block; shorter misses are just misses
+SWITCH_WINDOW_DAYS = 7  # the 18 -> 12 switch needs SWITCH_MIN_DAYS of 18 h in the week before and of 12 h after
+SWITCH_MIN_DAYS = 4
+PERSIST_DAYS = 21.0  # persistence 0.63 at three weeks of block days, 0.95 at nine
+CONTRAST_HALF = 2.0  # median contrast giving half credit
+SHARPNESS_HALF = 4.0  # median sharpness giving half credit: household and heating edges sit near 3-5
+
+
+@dataclass(frozen=True)
+class PhotoperiodResult:
+    """Per meter (arrays of length m) unless noted; `days` and `is_block` are per meter-day [m, d] for the report."""
+
+    score: np.ndarray  # float64 in [0, 1]; 0 with no block days
+    lamp_kw: np.ndarray  # median edge jump over block days (kW = kWh per hour of lamps metered); NaN if none
+    on_hour: np.ndarray  # local clock hour of lights-on, float in [0, 24) of the dominant class; NaN if none
+    hours_on: np.ndarray  # median ON hours of the dominant class (about 18 or 12); NaN if none
+    n_block_days: np.ndarray  # int64: block days in the grow run
+    first_block_day: np.ndarray  # int64 day index, -1 if none
+    last_block_day: np.ndarray  # int64 day index, -1 if none
+    switch_day: np.ndarray  # int64: first 12 h day after a run of 18 h, -1 if none
+    n_gap_days: np.ndarray  # int64: observed days in runs of >= GAP_MIN_DAYS without the block, inside the run
+    coverage: np.ndarray  # float64: block days / observed days in the run
+    weekly_balance: np.ndarray  # float64: least-covered weekday's coverage / coverage
+    contrast: np.ndarray  # float64: median contrast over block days
+    edge_share: np.ndarray  # float64: median edge share over block days
+    sharpness: np.ndarray  # float64: median sharpness over block days
+    is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
+    days: DailyBlocks  # per meter-day block fit [m, d]
+
+
+def detect_photoperiod(
+    load: np.ndarray, slot_hours: float, *, fit_params: dict | None = None, **aggregate_params
+) -> PhotoperiodResult:
+    """Grow-light evidence per meter from `load` float64[m, d, s] (local days x time-of-day slots, NaN = missing).
+
+    `slot_hours` = 24 / s. `fit_params` go to `fit_daily_blocks`, the other keywords to `aggregate_days`; both
+    default to the module constants (change PHOTOPERIOD_TOL_HOURS in both places together).
+    """
+    days = fit_daily_blocks(load, slot_hours, **(fit_params or {}))
+    return aggregate_days(days, np.asarray(load).shape[2], slot_hours, **aggregate_params)
+
+
+def aggregate_days(
+    days: DailyBlocks,
+    n_slots: int,
+    slot_hours: float,
+    *,
+    class_tol_hours: float = PHOTOPERIOD_TOL_HOURS,
+    min_day_contrast: float = MIN_DAY_CONTRAST,
+    min_day_sharpness: float = MIN_DAY_SHARPNESS,
+    min_day_edge_share: float = MIN_DAY_EDGE_SHARE,
+    start_tol_hours: float = START_TOL_HOURS,
+    step_ratio: float = STEP_RATIO,
+    link_gap_days: int = LINK_GAP_DAYS,
+    gap_min_days: int = GAP_MIN_DAYS,
+    switch_window_days: int = SWITCH_WINDOW_DAYS,
+    switch_min_days: int = SWITCH_MIN_DAYS,
+    persist_days: float = PERSIST_DAYS,
+    contrast_half: float = CONTRAST_HALF,
+    sharpness_half: float = SHARPNESS_HALF,
+) -> PhotoperiodResult:
+    """Across-days half of the detector (module doc): block days, the grow run, its summary and score."""
+    m, d = days.start.shape
+    hours = days.length * slot_hours
+    cls = np.full((m, d), -1, dtype=np.int64)
+    for k, h in reversed(list(enumerate(CLASS_HOURS))):
+        cls[np.abs(hours - h) <= class_tol_hours] = k
+    with np.errstate(invalid="ignore"):
+        good = (
+            (days.start >= 0)
+            & (cls >= 0)
+            & (days.contrast >= min_day_contrast)
+            & (days.sharpness >= min_day_sharpness)
+            & (days.edge_share >= min_day_edge_share)
+        )
+    tol = max(1, int(round(start_tol_hours / slot_hours)))
+    offset, dominant = _start_offsets(days.start, cls, good, n_slots, tol)
+    near = good & (np.abs(offset) <= tol)
+    block = near & _steady_step(days.step, cls, near, step_ratio)
+    run = _longest_run(block, link_gap_days)
+    halves = (contrast_half, sharpness_half)
+    summary = _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves)
+    return PhotoperiodResult(
+        **summary, switch_day=_switch_day(run, cls, switch_window_days, switch_min_days), is_block=run, days=days
+    )
+
+
+def _start_offsets(start, cls, good, n_slots, tol):
+    """Circular offset (slots) of each day's start from its class's dominant start, and the dominant start [m, class]:
+    the slot whose +-tol window holds the most good days (first such slot on ties)."""
+    m, d = start.shape
+    n_cls = len(CLASS_HOURS)
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    keys = (rows[good] * n_cls + cls[good]) * n_slots + start[good]
+    hist = np.bincount(keys, minlength=m * n_cls * n_slots).reshape(m, n_cls, n_slots)
+    ring = np.concatenate([hist[..., -tol:], hist, hist[..., :tol]], axis=-1)
+    cum = np.concatenate([np.zeros((m, n_cls, 1), np.int64), np.cumsum(ring, axis=-1)], axis=-1)
+    window = cum[..., 2 * tol + 1 :] - cum[..., : n_slots]
+    dominant = np.argmax(window, axis=-1)  # [m, n_cls]
+    dom_day = np.take_along_axis(dominant, np.maximum(cls, 0), axis=1)
+    return (start - dom_day + n_slots // 2) % n_slots - n_slots // 2, dominant
+
+
+def _steady_step(step, cls, near, ratio):
+    """Days whose step is within `ratio` of the median step of the meter's near days of the same class."""
+    keep = np.zeros(step.shape, dtype=bool)
+    for k in range(len(CLASS_HOURS)):
+        mask = near & (cls == k)
+        med = row_median(np.where(mask, step, np.nan))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            keep |= mask & (step * ratio >= med[:, None]) & (step <= med[:, None] * ratio)
+    return keep
+
+
+def _longest_run(block, link_gap_days):
+    """Block days of the run holding the most block days; runs break at gaps longer than `link_gap_days` days.
+    Ties go to the earliest run."""
+    m, d = block.shape
+    day = np.arange(d)
+    last = np.maximum.accumulate(np.where(block, day, -(link_gap_days + 1)), axis=1)
+    prev = np.concatenate([np.full((m, 1), -(link_gap_days + 1)), last[:, :-1]], axis=1)
+    run_id = np.cumsum(block & (day - prev > link_gap_days), axis=1)
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    counts = np.bincount((rows * (d + 1) + run_id)[block], minlength=m * (d + 1)).reshape(m, d + 1)
+    return block & (run_id == np.argmax(counts, axis=1)[:, None])
+
+
+def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves) -> dict:
+    m, d = run.shape
+    day = np.arange(d)
+    n_block = run.sum(axis=1)
+    has = n_block > 0
+    first = _first_true(run)
+    last = np.where(has, d - 1 - _first_true(run[:, ::-1]), -1)
+    span = (day >= first[:, None]) & (day <= last[:, None])
+    observed = span & days.observed
+    n_obs = observed.sum(axis=1)
+    coverage = np.where(has, n_block / np.maximum(n_obs, 1), 0.0)
+
+    gap_len = _gap_lengths(run, span)
+    n_gap = np.sum(observed & ~run & (gap_len >= gap_min_days), axis=1)
+
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    wk = rows * 7 + day % 7
+    obs_wk = np.bincount(wk[observed], minlength=7 * m).reshape(m, 7)
+    run_wk = np.bincount(wk[run], minlength=7 * m).reshape(m, 7)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        least = np.min(np.where(obs_wk > 0, run_wk / np.maximum(obs_wk, 1), np.inf), axis=1)
+        weekly = np.where(has, np.clip(least / coverage, 0.0, 1.0), 0.0)
+
+    n_cls = np.stack([np.sum(run & (cls == k), axis=1) for k in range(len(CLASS_HOURS))], axis=1)
+    main_cls = np.argmax(n_cls, axis=1)
+    in_dom = run & (cls == main_cls[:, None])
+    mean_offset = np.sum(np.where(in_dom, offset, 0), axis=1) / np.maximum(in_dom.sum(axis=1), 1)
+    dom_start = np.take_along_axis(dominant, main_cls[:, None], axis=1)[:, 0]
+    on_hour = np.where(has, ((dom_start + mean_offset) * slot_hours) % 24.0, np.nan)
+    hours_on = row_median(np.where(in_dom, days.length * slot_hours, np.nan))
+
+    lamp_kw = row_median(np.where(run, days.edge_kw, np.nan))
+    contrast = row_median(np.where(run, days.contrast, np.nan))
+    edge_share = row_median(np.where(run, days.edge_share, np.nan))
+    sharpness = row_median(np.where(run, days.sharpness, np.nan))
+    persistence = 1.0 - np.exp(-n_block / persist_days)
+    credit = [np.nan_to_num(v / (v + half)) for v, half in zip((contrast, sharpness), halves)]
+    shape = np.clip(np.nan_to_num(edge_share), 0.0, 1.0) * credit[0] * credit[1]
+    score = np.where(has, persistence * coverage * weekly * shape, 0.0)
+    return {
+        "score": score,
+        "lamp_kw": lamp_kw,
+        "on_hour": on_hour,
+        "hours_on": hours_on,
+        "n_block_days": n_block.astype(np.int64),
+        "first_block_day": first.astype(np.int64),
+        "last_block_day": last.astype(np.int64),
+        "n_gap_days": n_gap.astype(np.int64),
+        "coverage": coverage,
+        "weekly_balance": weekly,
+        "contrast": contrast,
+        "edge_share": edge_share,
+        "sharpness": sharpness,
+    }
+
+
+def _gap_lengths(run, span):
+    """For each day inside the span, the length of the stretch of consecutive non-block days it belongs to (0 on
+    block days). The span starts and ends on block days, so every stretch is closed on both sides."""
+    m, d = run.shape
+    stretch_id = np.cumsum(run, axis=1)
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    keys = rows * (d + 1) + stretch_id
+    gap = span & ~run
+    lengths = np.bincount(keys[gap], minlength=m * (d + 1))
+    return np.where(gap, lengths[keys], 0)
+
+
+def _switch_day(run, cls, window, min_days):
+    """First 12 h block day with >= min_days 18 h block days in the `window` days before it, >= min_days 12 h block
+    days in the `window` days from it, and at most one 18 h day among those (a stray misfit); -1 if none."""
+    m, d = run.shape
+    veg = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(run & (cls == 0), axis=1)], axis=1)
+    flower = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(run & (cls == 1), axis=1)], axis=1)
+    day = np.arange(d)
+    before, after = np.maximum(day - window, 0), np.minimum(day + window, d)
+    veg_before = veg[:, day] - veg[:, before]
+    flower_after = flower[:, after] - flower[:, day]
+    veg_after = veg[:, after] - veg[:, day]
+    hit = run & (cls == 1) & (veg_before >= min_days) & (flower_after >= min_days) & (veg_after <= 1)
+    return _first_true(hit)
+
+
+def _first_true(mask):
+    """Index of the first True per row, -1 where none (also for zero columns)."""
+    if mask.shape[1] == 0:
+        return np.full(mask.shape[0], -1, dtype=np.int64)
+    return np.where(mask.any(axis=1), np.argmax(mask, axis=1), -1).astype(np.int64)

@@ -1,0 +1,49 @@
+"""The dense arrays an engine hands to the scan: meters x local days, meters x days x hours, meters -> premises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DailyMatrix:
+    """kWh per meter and local day. Row i is meter_ids[i]; column j is first_day + j days.
+
+    kwh is NaN on days with coverage under Settings.min_coverage and scaled up to a full day above it.
+    Billing meters (is_billing) have each read's kWh spread evenly over its period: weaker evidence.
+    """
+
+    meter_ids: np.ndarray  # str[n_meters], sorted
+    first_day: date
+    kwh: np.ndarray  # float64[n_meters, n_days]
+    coverage: np.ndarray  # float64[n_meters, n_days], 0..1
+    is_billing: np.ndarray  # bool[n_meters]
+
+    @property
+    def n_days(self) -> int:
+        return self.kwh.shape[1]
+
+    def day(self, index: int) -> date:
+        return self.first_day + timedelta(days=int(index))
+
+
+@dataclass(frozen=True)
+class HourlyMatrix:
+    """Average power (kW = kWh per hour) per meter, local day and local hour of day; NaN where nothing was read."""
+
+    meter_ids: np.ndarray  # str[n]
+    first_day: date
+    kw: np.ndarray  # float64[n, n_days, 24]
+
+
+@dataclass(frozen=True)
+class PremisesIndex:
+    """Which premises each meter belongs to, with the non-personal fields the report shows."""
+
+    meter_ids: np.ndarray  # str[n]
+    premise_ids: np.ndarray  # str[n]
+    categories: np.ndarray  # str[n]
+    cities: np.ndarray  # str[n]

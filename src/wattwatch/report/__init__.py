@@ -1,0 +1,1 @@
+"""The offline HTML report: one self-contained file, charts as inline SVG."""

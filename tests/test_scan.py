@@ -1,0 +1,124 @@
+"""The scan pipeline on small hand-built stores: files, columns, ranking, one lead per premises."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from wattwatch.schema import LEADS
+from wattwatch.scan import run_scan
+from wattwatch.settings import Settings
+from wattwatch.store import connect
+
+from helpers_store import insert_meters, insert_premises, insert_readings
+
+UTC = timezone.utc
+START = datetime(2024, 9, 1, tzinfo=UTC)
+DAYS = 240
+STEP_DAY = 150
+
+
+def hourly_rows(meter, rng, extra_kw=0.0, from_day=DAYS, level_kw=0.5):
+    """A household at hourly resolution; `extra_kw` added for 18 h a day (a lamp block) from `from_day`."""
+    hours = np.arange(DAYS * 24)
+    kw = level_kw * rng.gamma(6, 1 / 6, size=hours.size) * (1 + 0.5 * ((hours % 24) >= 17))
+    kw = kw + extra_kw * ((hours // 24 >= from_day) & (hours % 24 < 18))
+    return [(meter, START + timedelta(hours=int(h)), float(v), False) for h, v in zip(hours, kw)]
+
+
+def billing_rows(meter, rng, monthly_kwh, step_kwh=0.0):
+    rows = []
+    for month in range(8):
+        t = datetime(2024, 9 + month, 1, tzinfo=UTC) if month < 4 else datetime(2025, month - 3, 1, tzinfo=UTC)
+        rows.append((meter, t, float(monthly_kwh * rng.uniform(0.95, 1.05) + (step_kwh if month >= 5 else 0)), False))
+    return rows
+
+
+@pytest.fixture
+def city(tmp_path):
+    rng = np.random.default_rng(11)
+    con = connect(tmp_path / "store.duckdb")
+    readings, meters, premises = [], [], []
+    for i in range(12):
+        meter = f"M{i:03d}"
+        readings += hourly_rows(meter, rng)
+        meters.append((meter, "60min", 60, START, START + timedelta(days=DAYS)))
+        premises.append((f"P{i:03d}", meter, "residential", "Tirana"))
+    # The grow: premises P100 has two meters, the second one steps up by 2 kW for 18 h a day.
+    readings += hourly_rows("G1", rng) + hourly_rows("G2", rng, extra_kw=2.0, from_day=STEP_DAY)
+    meters += [("G1", "60min", 60, START, START), ("G2", "60min", 60, START, START)]
+    premises += [("P100", "G1", "residential", "Durres"), ("P100", "G2", "residential", "Durres")]
+    # A monthly-read premises with a rise.
+    readings += billing_rows("B1", rng, 300, step_kwh=900)
+    meters.append(("B1", "billing", None, START, START))
+    premises.append(("P200", "B1", "commercial", "Shkoder"))
+    insert_readings(con, readings)
+    insert_meters(con, meters)
+    insert_premises(con, premises, holder="Arben Hoxha")
+    yield con
+    con.close()
+
+
+def read_leads(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_scan_writes_leads_settings_and_report(city, tmp_path):
+    settings = Settings(min_history_days=60, report_top=5)
+    calls = []
+    result = run_scan(city, settings, tmp_path / "out", progress=lambda done, total: calls.append((done, total)))
+    assert result.leads_csv.exists() and result.report_html.exists()
+    assert Settings.load(result.settings_json) == settings
+    with open(result.leads_csv, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == [c.name for c in LEADS.columns]
+    assert calls[-1][0] == calls[-1][1]  # progress reaches its total
+    assert result.n_meters == 15 and result.n_premises == 14 and result.n_days >= DAYS
+
+
+def test_planted_step_ranks_first_with_its_date_and_power(city, tmp_path):
+    result = run_scan(city, Settings(min_history_days=60), tmp_path / "out")
+    leads = read_leads(result.leads_csv)
+    top = leads[0]
+    assert (top["rank"], top["premise_id"], top["meter_id"]) == ("1", "P100", "G2")
+    assert "strange_increase" in top["signals"].split(";")
+    change = result.leads[0].evidence.change_day
+    assert abs((change - (START + timedelta(days=STEP_DAY)).date()).days) <= 7
+    assert result.leads[0].evidence.added_kw == pytest.approx(2.0 * 18 / 24, abs=0.15)
+    flat = [float(row["score"]) for row in leads if row["premise_id"].startswith("P0")]
+    assert float(top["score"]) > 10 * max(flat, default=0.0)
+    assert [int(row["rank"]) for row in leads] == list(range(1, len(leads) + 1))
+    scores = [float(row["score"]) for row in leads]
+    assert scores == sorted(scores, reverse=True) and min(scores) > 0
+
+
+def test_a_premises_with_two_meters_gets_one_lead(city, tmp_path):
+    leads = read_leads(run_scan(city, Settings(min_history_days=60), tmp_path / "out").leads_csv)
+    premises = [row["premise_id"] for row in leads]
+    assert len(premises) == len(set(premises))
+    assert premises.count("P100") == 1
+
+
+def test_monthly_reads_are_labelled_as_weaker_evidence(city, tmp_path):
+    leads = read_leads(run_scan(city, Settings(min_history_days=60), tmp_path / "out").leads_csv)
+    billing = [row for row in leads if row["premise_id"] == "P200"]
+    assert billing, "the monthly-read premises with a tripled bill should be a lead"
+    assert billing[0]["signals"].split(";") == ["strange_increase", "monthly_reads"]
+    assert "monthly reads: weaker evidence" in billing[0]["explanation"]
+
+
+def test_leads_carry_no_personal_fields(city, tmp_path):
+    result = run_scan(city, Settings(min_history_days=60), tmp_path / "out")
+    for path in (result.leads_csv, result.report_html):
+        text = path.read_text(encoding="utf-8")
+        assert "Arben Hoxha" not in text and "Rruga e Kavajes" not in text and "+355" not in text
+
+
+def test_empty_store_scans_to_an_empty_lead_list(tmp_path):
+    result = run_scan(connect(":memory:"), Settings(), tmp_path / "out")
+    assert read_leads(result.leads_csv) == [] and result.n_leads == 0
+    assert "<html" in result.report_html.read_text(encoding="utf-8")
