@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from wattwatch.core.daily import local_day_hours, scale_to_full_days, spread_periods
-from wattwatch.engine.duckdb import daily_matrix, hourly_matrix
+from wattwatch.engine.duckdb import daily_matrix, feeder_matrix, interval_readings, meter_table, profile_matrix
 from wattwatch.settings import Settings
 from wattwatch.store import connect
 
@@ -172,19 +172,63 @@ def test_empty_store_gives_an_empty_matrix():
     assert m.kwh.shape == (0, 0) and m.n_days == 0
 
 
-def test_hourly_matrix_averages_kw_by_local_hour():
+@pytest.mark.parametrize("slot_minutes", [60, 30, 15])
+def test_profile_matrix_averages_kw_by_local_slot(slot_minutes):
     con, readings, meters = make_store(np.random.default_rng(9))
-    daily = daily_matrix(con, Settings(timezone=TZ))
-    hourly = hourly_matrix(con, ["m30", "bill", "m15"], Settings(timezone=TZ), daily.first_day, daily.n_days)
-    assert hourly.kw.shape == (3, daily.n_days, 24)
-    assert np.all(np.isnan(hourly.kw[1]))  # billing: no time of day
+    settings = Settings(timezone=TZ)
+    table = meter_table(con)
+    flat = interval_readings(con, settings)
+    daily = daily_matrix(con, settings, table, flat)
+    rows = [list(table.meter_ids).index(m) for m in ("m30", "bill", "m15")]
+    profile = profile_matrix(table, flat, rows, daily.first_day, daily.n_days, slot_minutes)
+    assert profile.kw.shape == (3, daily.n_days, 24 * 60 // slot_minutes)
+    assert list(profile.meter_ids) == ["m30", "bill", "m15"]
+    assert np.all(np.isnan(profile.kw[1]))  # billing: no time of day
     zone = ZoneInfo(TZ)
     cells = defaultdict(list)
     for meter, ts, kwh, missing in readings:
         if meter == "m15" and not missing:
             t = ts.astimezone(zone)
-            cells[((t.date() - daily.first_day).days, t.hour)].append(kwh * 4)
-    want = np.full((daily.n_days, 24), np.nan)
-    for (day, hour), values in cells.items():
-        want[day, hour] = sum(values) / len(values)
-    np.testing.assert_allclose(hourly.kw[2], want, rtol=1e-9)
+            slot = (t.hour * 60 + t.minute) // slot_minutes
+            cells[((t.date() - daily.first_day).days, slot)].append(kwh * 4)
+    want = np.full((daily.n_days, 24 * 60 // slot_minutes), np.nan)
+    for (day, slot), values in cells.items():
+        want[day, slot] = sum(values) / len(values)
+    np.testing.assert_allclose(profile.kw[2], want, rtol=1e-9)
+
+
+def test_feeder_matrix_matches_naive_local_aggregation():
+    """Feeders at 15 and 60 min across the spring DST day, one with a gap day, one with a single reading (left out)."""
+    con = connect(":memory:")
+    zone = ZoneInfo(TZ)
+    start = datetime(2025, 3, 28, tzinfo=zone).astimezone(timezone.utc)
+    rng = np.random.default_rng(4)
+    rows = []
+    for feeder, minutes in (("F15", 15), ("F60", 60)):
+        for i in range(6 * 24 * 60 // minutes):
+            ts = start + timedelta(minutes=minutes * i)
+            if feeder == "F60" and ts.astimezone(zone).date() == date(2025, 3, 31):
+                continue  # a missing day
+            rows.append((feeder, ts, float(rng.gamma(3.0, 10.0))))
+    rows.append(("F1", start, 5.0))
+    con.executemany("INSERT INTO feeders VALUES (?, ?, ?, 1)", rows)
+    settings = Settings(timezone=TZ)
+    m = feeder_matrix(con, settings, date(2025, 3, 28), 6)
+    assert list(m.feeder_ids) == ["F15", "F60"]
+    hours = local_day_hours(date(2025, 3, 28), 6, TZ)
+    for f, (feeder, minutes) in enumerate((("F15", 15), ("F60", 60))):
+        per_day, per_hour = defaultdict(list), defaultdict(list)
+        for fid, ts, kwh in rows:
+            if fid == feeder:
+                t = ts.astimezone(zone)
+                per_day[(t.date() - date(2025, 3, 28)).days].append(kwh)
+                per_hour[((t.date() - date(2025, 3, 28)).days, t.hour)].append(kwh * 60 / minutes)
+        for day in range(6):
+            values = per_day.get(day, [])
+            coverage = min(len(values) / (hours[day] * 60 / minutes), 1.0)
+            want = sum(values) / coverage if coverage >= settings.min_coverage else math.nan
+            assert m.kwh[f, day] == pytest.approx(want, nan_ok=True)
+            for hour in range(24):
+                got = m.kw[f, day, hour]
+                values = per_hour.get((day, hour))
+                assert (math.isnan(got) and not values) or got == pytest.approx(sum(values) / len(values))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wattwatch.ingest.csvscan import scan_csv
-from wattwatch.ingest.localtime import local_to_utc
+from wattwatch.core.localtime import local_to_utc
 from wattwatch.ingest.zeroruns import zero_as_missing
 
 ZONES = ["Europe/Tirane", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]

@@ -4,6 +4,6 @@
 (later) returns the same dataclasses, so the scan pipeline does not care which one ran.
 """
 
-from wattwatch.engine.matrices import DailyMatrix, HourlyMatrix, PremisesIndex
+from wattwatch.engine.matrices import DailyMatrix, ProfileMatrix, PremisesIndex
 
-__all__ = ["DailyMatrix", "HourlyMatrix", "PremisesIndex"]
+__all__ = ["DailyMatrix", "ProfileMatrix", "PremisesIndex"]

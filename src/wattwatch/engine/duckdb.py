@@ -1,38 +1,39 @@
-"""The DuckDB engine: aggregate the store's readings into dense numpy arrays with a few set-based queries.
+"""The DuckDB engine: the store's readings as flat numpy arrays, then dense matrices built by the core.
 
-Local days and hours come from `timezone(tz, ts)` on the stored UTC instants. Meters are indexed by their rank in
-meter_id order (the same order as the `meters` table sorted), computed in SQL so no strings cross per reading.
+DuckDB does what it is fastest at — filter, join meter indices, hand over columns — and the core turns the flat
+arrays into local-time matrices with one bincount pass (wattwatch.core.cells). Local time comes from the zone's
+offset table applied to UTC seconds (wattwatch.core.localtime), which is exact across DST and far cheaper than a
+per-row time-zone conversion in SQL. Meters are indexed by their rank in meter_id order, so no strings cross per
+reading.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import numpy as np
 
+from wattwatch.core.cells import daily_sums, slot_means
 from wattwatch.core.daily import local_day_hours, scale_to_full_days, spread_periods
-from wattwatch.engine.matrices import DailyMatrix, HourlyMatrix, PremisesIndex
+from wattwatch.core.localtime import utc_to_local
+from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, PremisesIndex, ProfileMatrix
 from wattwatch.settings import Settings
 
 BILLING = "billing"
 DEFAULT_BILLING_DAYS = 30  # period of a meter's only read, when it has no other read to take a median from
+EPOCH = date(1970, 1, 1)
 
 _METERS = """meter_index AS (
-    SELECT meter_id, resolution, interval_minutes, row_number() OVER (ORDER BY meter_id) - 1 AS mi FROM meters
+    SELECT meter_id, resolution, interval_minutes, (row_number() OVER (ORDER BY meter_id) - 1)::BIGINT AS mi
+    FROM meters
 )"""
 
-# Aggregate per meter and local day first, then attach meter indices to the (much smaller) result.
-_INTERVAL_DAYS = f"""WITH {_METERS},
-days AS (
-    SELECT meter_id, CAST(timezone($tz, ts) AS DATE) AS day,
-           coalesce(sum(kwh) FILTER (WHERE NOT zero_as_missing), 0.0) AS kwh,
-           count(*) FILTER (WHERE NOT zero_as_missing) AS n
-    FROM readings GROUP BY ALL
-)
-SELECT mi, datediff('day', $first::DATE, day) AS di, kwh, n
-FROM days JOIN meter_index USING (meter_id)
-WHERE resolution <> '{BILLING}'"""
+_INTERVAL_READINGS = f"""WITH {_METERS}
+SELECT mi, epoch(ts)::BIGINT AS t, kwh, interval_minutes
+FROM readings JOIN meter_index USING (meter_id)
+WHERE resolution <> '{BILLING}' AND NOT zero_as_missing"""
 
 # A billing read covers the local days from its own up to the next read's; the last read covers the meter's median
 # period. Reads judged missing still bound their neighbours' periods but spread nothing.
@@ -50,13 +51,57 @@ SELECT mi,
        kwh
 FROM typical WHERE NOT zero_as_missing"""
 
-_HOURLY = """SELECT r.meter_id,
-       datediff('day', $first::DATE, CAST(timezone($tz, r.ts) AS DATE)) AS di,
-       hour(timezone($tz, r.ts)) AS h,
-       avg(r.kwh * 60.0 / m.interval_minutes) AS kw
-FROM readings r JOIN meters m USING (meter_id)
-WHERE r.meter_id IN (SELECT unnest($ids)) AND NOT r.zero_as_missing AND m.resolution <> '""" + BILLING + """'
-GROUP BY ALL"""
+# Feeders have no `meters` row: their interval is the most common step between consecutive readings (a feeder with a
+# single reading has none and is left out).
+_FEEDER_INDEX = """WITH steps AS (
+    SELECT feeder_id, epoch(ts) - lag(epoch(ts)) OVER (PARTITION BY feeder_id ORDER BY ts) AS dt FROM feeders
+),
+iv AS (SELECT feeder_id, mode(dt) AS interval_s FROM steps WHERE dt > 0 GROUP BY 1),
+fi AS (SELECT feeder_id, (row_number() OVER (ORDER BY feeder_id) - 1)::BIGINT AS fi, interval_s FROM iv)"""
+_FEEDER_IDS = _FEEDER_INDEX + " SELECT feeder_id FROM fi ORDER BY fi"
+_FEEDER_READINGS = _FEEDER_INDEX + """
+SELECT fi, epoch(ts)::BIGINT AS t, kwh, interval_s FROM feeders JOIN fi USING (feeder_id)"""
+
+
+@dataclass(frozen=True)
+class MeterTable:
+    """Every meter with readings, in meter_id order: row i of every matrix is meter_ids[i]."""
+
+    meter_ids: np.ndarray  # str[n]
+    interval_minutes: np.ndarray  # int64[n], 0 for billing meters
+    is_billing: np.ndarray  # bool[n]
+
+
+@dataclass(frozen=True)
+class IntervalReadings:
+    """The usable interval readings (zero runs judged missing left out), flat, with local wall-clock seconds."""
+
+    row: np.ndarray  # int64: the meter's row in the MeterTable
+    local_s: np.ndarray  # int64: local wall-clock time as epoch seconds
+    kwh: np.ndarray  # float64
+    kw: np.ndarray  # float64: average power over the interval
+
+
+def meter_table(con: duckdb.DuckDBPyConnection) -> MeterTable:
+    meters = con.execute(
+        "SELECT meter_id, resolution, coalesce(interval_minutes, 0) AS minutes FROM meters ORDER BY meter_id"
+    ).fetchnumpy()
+    return MeterTable(
+        np.asarray(meters["meter_id"], dtype=object),
+        np.asarray(meters["minutes"], dtype=np.int64),
+        np.asarray(meters["resolution"] == BILLING, dtype=bool),
+    )
+
+
+def interval_readings(con: duckdb.DuckDBPyConnection, settings: Settings) -> IntervalReadings:
+    cols = con.execute(_INTERVAL_READINGS).fetchnumpy()
+    kwh = np.asarray(cols["kwh"], dtype=np.float64)
+    return IntervalReadings(
+        row=np.asarray(cols["mi"], dtype=np.int64),
+        local_s=utc_to_local(np.asarray(cols["t"], dtype=np.int64), settings.timezone),
+        kwh=kwh,
+        kw=kwh * 60.0 / np.asarray(cols["interval_minutes"], dtype=np.float64),
+    )
 
 
 def day_range(con: duckdb.DuckDBPyConnection, tz: str) -> tuple[date, int]:
@@ -65,34 +110,32 @@ def day_range(con: duckdb.DuckDBPyConnection, tz: str) -> tuple[date, int]:
         "SELECT CAST(timezone($tz, min(ts)) AS DATE), CAST(timezone($tz, max(ts)) AS DATE) FROM readings", {"tz": tz}
     ).fetchone()
     if first is None:
-        return date(1970, 1, 1), 0
+        return EPOCH, 0
     return first, (last - first).days + 1
 
 
-def daily_matrix(con: duckdb.DuckDBPyConnection, settings: Settings) -> DailyMatrix:
+def daily_matrix(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    meters: MeterTable | None = None,
+    readings: IntervalReadings | None = None,
+) -> DailyMatrix:
     """kWh per meter and local day for every meter in the store (see DailyMatrix)."""
     tz = settings.timezone
-    meters = con.execute(
-        "SELECT meter_id, resolution, coalesce(interval_minutes, 0) AS minutes FROM meters ORDER BY meter_id"
-    ).fetchnumpy()
-    meter_ids = np.asarray(meters["meter_id"], dtype=object)
-    is_billing = np.asarray(meters["resolution"] == BILLING, dtype=bool)
+    meters = meters or meter_table(con)
+    readings = readings or interval_readings(con, settings)
     first_day, n_days = day_range(con, tz)
-    shape = (len(meter_ids), n_days)
-    params = {"tz": tz, "first": first_day}
+    shape = (len(meters.meter_ids), n_days)
 
-    cells = con.execute(_INTERVAL_DAYS, params).fetchnumpy()
-    mi, di = cells["mi"].astype(np.int64), cells["di"].astype(np.int64)
-    kwh_sum = np.zeros(shape)
-    n_present = np.zeros(shape)
-    kwh_sum[mi, di] = cells["kwh"]
-    n_present[mi, di] = cells["n"]
-    per_hour = np.where(is_billing, 0.0, 60.0 / np.maximum(np.asarray(meters["minutes"], dtype=np.float64), 1.0))
+    kwh_sum, n_present = daily_sums(
+        readings.row, readings.local_s, readings.kwh, shape[0], (first_day - EPOCH).days, n_days
+    )
+    per_hour = np.where(meters.is_billing, 0.0, 60.0 / np.maximum(meters.interval_minutes, 1).astype(np.float64))
     n_expected = per_hour[:, None] * local_day_hours(first_day, n_days, tz)[None, :]
     kwh, coverage = scale_to_full_days(kwh_sum, n_present, n_expected, settings.min_coverage)
 
-    if is_billing.any():
-        periods = con.execute(_BILLING_PERIODS, params).fetchnumpy()
+    if meters.is_billing.any():
+        periods = con.execute(_BILLING_PERIODS, {"tz": tz, "first": first_day}).fetchnumpy()
         billing_kwh, billing_coverage = spread_periods(
             periods["mi"].astype(np.int64),
             periods["start_day"].astype(np.int64),
@@ -100,36 +143,69 @@ def daily_matrix(con: duckdb.DuckDBPyConnection, settings: Settings) -> DailyMat
             np.asarray(periods["kwh"], dtype=np.float64),
             shape,
         )
-        kwh = np.where(is_billing[:, None], billing_kwh, kwh)
-        coverage = np.where(is_billing[:, None], billing_coverage, coverage)
-    return DailyMatrix(meter_ids, first_day, kwh, coverage, is_billing)
+        kwh = np.where(meters.is_billing[:, None], billing_kwh, kwh)
+        coverage = np.where(meters.is_billing[:, None], billing_coverage, coverage)
+    return DailyMatrix(meters.meter_ids, first_day, kwh, coverage, meters.is_billing)
 
 
-def hourly_matrix(
-    con: duckdb.DuckDBPyConnection, meter_ids: list[str], settings: Settings, first_day: date, n_days: int
-) -> HourlyMatrix:
-    """Average kW per local hour for a few meters (the report's heatmaps); billing meters stay all NaN.
+def profile_matrix(
+    meters: MeterTable,
+    readings: IntervalReadings,
+    rows: np.ndarray,
+    first_day: date,
+    n_days: int,
+    slot_minutes: int = 60,
+) -> ProfileMatrix:
+    """Average kW per local day and time-of-day slot for the meters in `rows` (see ProfileMatrix).
 
-    On the 25-hour DST day the repeated hour averages its two passes, so a block does not look doubled.
+    Billing meters stay all NaN. A slot shorter than a meter's interval leaves the slots between its readings NaN,
+    so callers ask for slots no shorter than the meters' interval.
     """
-    ids = np.asarray(meter_ids, dtype=object)
-    kw = np.full((len(ids), n_days, 24), np.nan)
-    if len(ids) and n_days:
-        cells = con.execute(
-            _HOURLY, {"tz": settings.timezone, "first": first_day, "ids": [str(i) for i in ids]}
-        ).fetchnumpy()
-        order = np.argsort(ids)
-        row = order[np.searchsorted(ids[order], np.asarray(cells["meter_id"], dtype=object))]
-        di = cells["di"].astype(np.int64)
-        inside = (di >= 0) & (di < n_days)
-        kw[row[inside], di[inside], cells["h"].astype(np.int64)[inside]] = np.asarray(cells["kw"])[inside]
-    return HourlyMatrix(ids, first_day, kw)
+    rows = np.asarray(rows, dtype=np.int64)
+    position = np.full(len(meters.meter_ids), -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    wanted = position[readings.row] >= 0
+    kw = slot_means(
+        position[readings.row[wanted]],
+        readings.local_s[wanted],
+        readings.kw[wanted],
+        rows.size,
+        (first_day - EPOCH).days,
+        n_days,
+        slot_minutes * 60,
+    )
+    return ProfileMatrix(meters.meter_ids[rows], first_day, kw, slot_minutes)
+
+
+def feeder_matrix(con: duckdb.DuckDBPyConnection, settings: Settings, first_day: date, n_days: int) -> FeederMatrix:
+    """Daily kWh and hourly kW of every feeder meter over the scan's days (empty when no feeders were loaded)."""
+    ids = np.asarray(con.execute(_FEEDER_IDS).fetchnumpy()["feeder_id"], dtype=object)
+    cols = con.execute(_FEEDER_READINGS).fetchnumpy()
+    row = np.asarray(cols["fi"], dtype=np.int64)
+    local_s = utc_to_local(np.asarray(cols["t"], dtype=np.int64), settings.timezone)
+    kwh = np.asarray(cols["kwh"], dtype=np.float64)
+    interval_s = np.asarray(cols["interval_s"], dtype=np.float64)
+    first = (first_day - EPOCH).days
+    kwh_sum, n_present = daily_sums(row, local_s, kwh, len(ids), first, n_days)
+    per_hour = np.zeros(len(ids))
+    per_hour[row] = 3600.0 / interval_s
+    n_expected = per_hour[:, None] * local_day_hours(first_day, n_days, settings.timezone)[None, :]
+    daily, _ = scale_to_full_days(kwh_sum, n_present, n_expected, settings.min_coverage)
+    kw = slot_means(row, local_s, kwh * 3600.0 / interval_s, len(ids), first, n_days, 3600)
+    return FeederMatrix(ids, first_day, daily, kw)
 
 
 def premises_index(con: duckdb.DuckDBPyConnection) -> PremisesIndex:
-    """Meter -> premises with category and city; personal fields are never read here."""
+    """Meter -> premises with the non-personal fields the detectors and report use; personal fields are never read."""
     rows = con.execute(
-        "SELECT meter_id, premise_id, category, coalesce(city, '') AS city FROM premises ORDER BY meter_id"
+        "SELECT meter_id, premise_id, category, coalesce(city, '') AS city, coalesce(feeder_id, '') AS feeder_id, "
+        "coalesce(floor_area_m2, 'NaN'::DOUBLE) AS floor_area_m2, "
+        "coalesce(contracted_kw, 'NaN'::DOUBLE) AS contracted_kw "
+        "FROM premises ORDER BY meter_id"
     ).fetchnumpy()
     as_str = lambda name: np.asarray(rows[name], dtype=object)  # noqa: E731
-    return PremisesIndex(as_str("meter_id"), as_str("premise_id"), as_str("category"), as_str("city"))
+    as_float = lambda name: np.asarray(rows[name], dtype=np.float64)  # noqa: E731
+    return PremisesIndex(
+        as_str("meter_id"), as_str("premise_id"), as_str("category"), as_str("city"),
+        as_float("floor_area_m2"), as_float("contracted_kw"), as_str("feeder_id"),
+    )

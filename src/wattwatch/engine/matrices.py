@@ -31,12 +31,21 @@ class DailyMatrix:
 
 
 @dataclass(frozen=True)
-class HourlyMatrix:
-    """Average power (kW = kWh per hour) per meter, local day and local hour of day; NaN where nothing was read."""
+class ProfileMatrix:
+    """Average power (kW) per meter, local day and local time-of-day slot; NaN where nothing was read.
+
+    Slot k of a day covers local clock time [k, k+1) * slot_minutes. On the 23-hour DST day the skipped hour's slots
+    are NaN; on the 25-hour day the repeated hour's slots average both passes, so a lamp block does not look doubled.
+    """
 
     meter_ids: np.ndarray  # str[n]
     first_day: date
-    kw: np.ndarray  # float64[n, n_days, 24]
+    kw: np.ndarray  # float64[n, n_days, 24 * 60 // slot_minutes]
+    slot_minutes: int
+
+    @property
+    def slot_hours(self) -> float:
+        return self.slot_minutes / 60.0
 
 
 @dataclass(frozen=True)
@@ -47,3 +56,16 @@ class PremisesIndex:
     premise_ids: np.ndarray  # str[n]
     categories: np.ndarray  # str[n]
     cities: np.ndarray  # str[n]
+    floor_area_m2: np.ndarray  # float64[n], NaN = unknown
+    contracted_kw: np.ndarray  # float64[n], NaN = unknown
+    feeder_ids: np.ndarray  # str[n], '' = none
+
+
+@dataclass(frozen=True)
+class FeederMatrix:
+    """Energy delivered into each feeder: kWh per local day (NaN under min_coverage) and average kW per local hour."""
+
+    feeder_ids: np.ndarray  # str[f], sorted
+    first_day: date
+    kwh: np.ndarray  # float64[f, n_days]
+    kw: np.ndarray  # float64[f, n_days, 24]

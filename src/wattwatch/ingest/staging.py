@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from wattwatch.ingest import reasons as R
-from wattwatch.ingest.localtime import local_to_utc
+from wattwatch.core.localtime import local_to_utc
 from wattwatch.ingest.parse import q
 
 STAGE = "p"

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from wattwatch import __version__
-from wattwatch.engine.matrices import DailyMatrix, HourlyMatrix
+from wattwatch.engine.matrices import DailyMatrix, ProfileMatrix
 from wattwatch.report.svg import daily_chart, heatmap
 from wattwatch.settings import SETTINGS_FIELDS, Settings
 
@@ -36,7 +36,7 @@ class RunSummary:
         return self.first_day + timedelta(days=max(self.n_days - 1, 0))
 
 
-def _section(lead: "Lead", daily: DailyMatrix, hourly: HourlyMatrix, index: int) -> dict:
+def _section(lead: "Lead", daily: DailyMatrix, hourly: ProfileMatrix, index: int) -> dict:
     e = lead.evidence
     change = (e.change_day - daily.first_day).days if e.change_day else None
     line = daily_chart(
@@ -55,7 +55,7 @@ def _section(lead: "Lead", daily: DailyMatrix, hourly: HourlyMatrix, index: int)
 
 
 def render_report(
-    summary: RunSummary, leads: Sequence["Lead"], daily: DailyMatrix, hourly: HourlyMatrix, n_detailed: int
+    summary: RunSummary, leads: Sequence["Lead"], daily: DailyMatrix, hourly: ProfileMatrix, n_detailed: int
 ) -> str:
     """The report as one HTML string. `hourly` holds the first `n_detailed` leads' meters, in lead order."""
     env = Environment(loader=PackageLoader("wattwatch.report", "templates"), autoescape=True)
@@ -72,7 +72,7 @@ def render_report(
 
 
 def write_report(
-    path: Path, summary: RunSummary, leads: Sequence["Lead"], daily: DailyMatrix, hourly: HourlyMatrix, n_detailed: int
+    path: Path, summary: RunSummary, leads: Sequence["Lead"], daily: DailyMatrix, hourly: ProfileMatrix, n_detailed: int
 ) -> Path:
     Path(path).write_text(render_report(summary, leads, daily, hourly, n_detailed), encoding="utf-8")
     return Path(path)

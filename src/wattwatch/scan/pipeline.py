@@ -51,7 +51,9 @@ def run_scan(
         if progress is not None:
             progress(STEPS.index(name) + 1, len(STEPS))
 
-    daily = engine.daily_matrix(con, settings)
+    meters = engine.meter_table(con)
+    readings = engine.interval_readings(con, settings)
+    daily = engine.daily_matrix(con, settings, meters, readings)
     step_done("daily matrix")
     result = strange_increase(daily.kwh, min_history_days=settings.min_history_days)
     step_done("strange increase")
@@ -63,7 +65,7 @@ def run_scan(
     step_done("leads")
 
     top = leads[: settings.report_top]
-    hourly = engine.hourly_matrix(con, [lead.meter_id for lead in top], settings, daily.first_day, daily.n_days)
+    hourly = engine.profile_matrix(meters, readings, [lead.row for lead in top], daily.first_day, daily.n_days)
     summary = RunSummary(
         n_meters=len(daily.meter_ids),
         n_billing=int(daily.is_billing.sum()),

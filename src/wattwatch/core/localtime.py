@@ -1,4 +1,4 @@
-"""Naive local wall-clock times -> UTC instants in an IANA time zone, vectorised with numpy.
+"""Local wall-clock time <-> UTC instants in an IANA time zone, vectorised with numpy.
 
 Around a DST change a local time has two instants (the repeated hour on the fall-back day) or none (the skipped
 hour on the spring-forward day). For every local time L (as epoch seconds of the same wall clock in UTC) the
@@ -46,6 +46,7 @@ def zone_offsets(zone_name: str, start: int, stop: int) -> tuple[np.ndarray, np.
 
 
 def local_to_utc(local: np.ndarray, zone_name: str) -> LocalToUtc:
+    """Local wall-clock epoch seconds -> the valid UTC instants (see LocalToUtc)."""
     local = np.asarray(local, dtype=np.int64)
     if local.size == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -64,3 +65,12 @@ def local_to_utc(local: np.ndarray, zone_name: str) -> LocalToUtc:
     return LocalToUtc(earlier, later, ok_a.astype(np.int64) + ok_b)
 
 
+
+
+def utc_to_local(utc: np.ndarray, zone_name: str) -> np.ndarray:
+    """UTC epoch seconds -> local wall-clock epoch seconds (the wall clock read as if it were UTC)."""
+    utc = np.asarray(utc, dtype=np.int64)
+    if utc.size == 0:
+        return utc.copy()
+    starts, offsets = zone_offsets(zone_name, int(utc.min()), int(utc.max()))
+    return utc + offsets[np.clip(np.searchsorted(starts, utc, side="right") - 1, 0, offsets.size - 1)]
