@@ -22,6 +22,7 @@ from wattwatch.settings import Settings
 
 US = 1_000_000
 BILLING_DEFAULT_SPAN_S = 30 * 86400
+ROWS_PER_BUCKET = 4_000_000  # candidate rows classified at a time: ~1 GB of working arrays, whatever the file size
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,26 @@ READINGS_SERIES = SeriesTable("readings", "meter_id", True)
 FEEDERS_SERIES = SeriesTable("feeders", "feeder_id", False)
 
 
-def _fetch_combined(con, series: SeriesTable) -> pa.Table:
-    """Candidate rows and stored rows of the same keys, sorted by (key code, time, line); stored rows have line -1."""
-    flag = "zero_as_missing" if series.tracks_meters else "false"
+def _code_meters(con, series: SeriesTable) -> int:
+    """Number the keys with candidate rows (table `mk`: key, code); return how many candidate rows there are."""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE mk AS SELECT key, (row_number() OVER (ORDER BY key)) - 1 AS code "
         f"FROM (SELECT DISTINCT key FROM {STAGE} WHERE reason IS NULL)"
     )
+    return con.execute(f"SELECT count(*) FROM {STAGE} WHERE reason IS NULL").fetchone()[0]
+
+
+def _fetch_combined(con, series: SeriesTable, bucket: int, n_buckets: int) -> pa.Table:
+    """Candidate rows and stored rows of the bucket's keys, sorted by (key code, time, line); stored rows have
+    line -1. Every rule is per meter, so meters are processed in buckets (code % n_buckets) to bound memory."""
+    flag = "zero_as_missing" if series.tracks_meters else "false"
     return con.execute(
-        f"SELECT mk.code, epoch_us(x.ts) AS us, x.kwh, x._line, x.span_us, x.flag FROM ("
+        f"WITH b AS (SELECT key, code FROM mk WHERE code % {n_buckets} = {bucket}) "
+        f"SELECT b.code, epoch_us(x.ts) AS us, x.kwh, x._line, x.span_us, x.flag FROM ("
         f"  SELECT key, ts, kwh, _line, span_us, false AS flag FROM {STAGE} WHERE reason IS NULL"
         f"  UNION ALL SELECT {series.key}, ts, kwh, -1, NULL, {flag} FROM {series.table} "
-        f"  WHERE {series.key} IN (SELECT key FROM mk)"
-        f") x JOIN mk USING (key) ORDER BY mk.code, us, x._line"
+        f"  WHERE {series.key} IN (SELECT key FROM b)"
+        f") x JOIN b USING (key) ORDER BY b.code, us, x._line"
     ).to_arrow_table()
 
 
@@ -66,23 +74,46 @@ class Classified:
     meters: pa.Table | None  # rows for the meters table, keyed by the `mk` code
 
 
-def _reject(con, line: np.ndarray, checks: list[tuple[np.ndarray, str, str]]) -> np.ndarray:
-    """Reject new rows (line >= 0) by the first check that hits them; return the mask of rows rejected."""
-    rejected = np.zeros(line.size, dtype=bool)
-    lines, reasons, details = [], [], []
-    for mask, reason, detail in checks:
-        hit = mask & (line >= 0) & ~rejected
-        rejected |= hit
-        lines.append(line[hit])
-        reasons += [reason] * int(hit.sum())
-        details += [detail] * int(hit.sum())
-    reject_lines(con, np.concatenate(lines), reasons, details)
-    return rejected
+class Rejections:
+    """Rejections collected over all buckets and written to the staging table in one UPDATE at the end."""
+
+    def __init__(self) -> None:
+        self.lines: list[np.ndarray] = []
+        self.reasons: list[str] = []
+        self.details: list[str] = []
+
+    def check(self, line: np.ndarray, checks: list[tuple[np.ndarray, str, str]]) -> np.ndarray:
+        """Reject new rows (line >= 0) by the first check that hits them; return the mask of rows rejected."""
+        rejected = np.zeros(line.size, dtype=bool)
+        for mask, reason, detail in checks:
+            hit = mask & (line >= 0) & ~rejected
+            rejected |= hit
+            self.lines.append(line[hit])
+            self.reasons += [reason] * int(hit.sum())
+            self.details += [detail] * int(hit.sum())
+        return rejected
+
+    def write(self, con) -> None:
+        reject_lines(con, np.concatenate(self.lines) if self.lines else np.zeros(0, np.int64), self.reasons,
+                     self.details)
 
 
 def classify_and_flag(con: duckdb.DuckDBPyConnection, series: SeriesTable, settings: Settings) -> Classified:
     """Reject duplicates, off-grid, unclassifiable, absurd and gap-spanning rows; flag zero runs; meters rows."""
-    data = _fetch_combined(con, series)
+    n_buckets = max(1, -(-_code_meters(con, series) // ROWS_PER_BUCKET))
+    rejections = Rejections()
+    parts = [_classify_bucket(con, series, settings, rejections, b, n_buckets) for b in range(n_buckets)]
+    rejections.write(con)
+    meters = [p.meters for p in parts if p.meters is not None]
+    return Classified(
+        np.concatenate([p.flagged_lines for p in parts]), pa.concat_tables(meters) if meters else None
+    )
+
+
+def _classify_bucket(
+    con, series: SeriesTable, settings: Settings, rejections: Rejections, bucket: int, n_buckets: int
+) -> Classified:
+    data = _fetch_combined(con, series, bucket, n_buckets)
     if data.num_rows == 0:
         return Classified(np.zeros(0, dtype=np.int64), None)
     codes = data.column("code").to_numpy()
@@ -91,8 +122,9 @@ def classify_and_flag(con: duckdb.DuckDBPyConnection, series: SeriesTable, setti
     line = data.column("_line").to_numpy()
     span_us = data.column("span_us").fill_null(0).to_numpy()
     old_flag = data.column("flag").to_numpy(zero_copy_only=False).astype(bool)
+    del data
     status = duplicate_status(codes, us, kwh, line < 0)
-    keep = ~_reject(con, line, [
+    keep = ~rejections.check(line, [
         (status == CONFLICTING, R.CONFLICTING_DUPLICATE, "different values for the same instant in this file"),
         (status == DUPLICATE, R.DUPLICATE, "same meter, instant and value as a row kept earlier or stored"),
         (status == CONFLICTS_STORED, R.CONFLICTS_WITH_STORED, "the stored value for this instant is kept"),
@@ -106,7 +138,7 @@ def classify_and_flag(con: duckdb.DuckDBPyConnection, series: SeriesTable, setti
     span = np.where(span_us > 0, span_us // US, np.where(interval > 0, interval, _billing_span(codes, t)))
     with np.errstate(divide="ignore", invalid="ignore"):
         kw = kwh * 3600.0 / span
-    keep = ~_reject(con, line, [
+    keep = ~rejections.check(line, [
         (interval == UNKNOWN, R.UNKNOWN_RESOLUTION, "steps between readings are not 15/30/60 min or ~monthly"),
         (~grid, R.OFF_GRID, "not on the meter's interval grid"),
         ((span_us > 0) & (interval > 0) & (span > interval), R.REGISTER_GAP, "reads further apart than the interval"),

@@ -19,7 +19,7 @@ from wattwatch.report.png import encode_png
 # Perceptually even dark-to-bright ramp (viridis anchors): a lamp block reads as a bright band.
 RAMP = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)], dtype=np.float64)
 MISSING_RGB = (215, 215, 215)
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 26
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 26  # LEFT fits "Sep 2025" and "1000"
 FONT = 'font-family="system-ui,sans-serif" font-size="11" fill="#333"'
 
 
