@@ -1,0 +1,102 @@
+"""Look-alike measures from average profiles: the periods before and after a change, and the shape of the added load.
+
+The "after" period is every day from the change day on; "before" is the BEFORE_DAYS days up to it (recent enough
+that the season has not moved much). A meter without a change day has no before period: its "added" load is then
+its whole load over the last WINDOW_DAYS, and the measures describe that load (a meter mining from day one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wattwatch.core.blocks import row_median
+
+MAD_TO_SIGMA = 1.4826
+BEFORE_DAYS = 56  # eight whole weeks before the change
+WINDOW_DAYS = 56  # without a change: the last eight whole weeks
+MIN_PERIOD_DAYS = 14  # a profile needs two weeks of days
+MIN_DAY_HOURS = 20  # a day counts in a profile with 20 valid hours (a DST day keeps 23)
+BIN_HOURS = 3  # flatness compares 3 h bins: any 6 h dark period of an 18/6 timer holds a whole bin
+NIGHT_HOURS = slice(0, 6)
+DAY_HOURS = slice(12, 18)
+# Hours whose before-profile is under this share of the mean hour are left out of the ratio spread: a ratio of two
+# near-zero night values of a shop is noise, not shape.
+RATIO_MIN_SHARE = 0.2
+
+
+def periods(change_day: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(has_change [m], before [m, d], after [m, d]) day masks, see the module doc."""
+    k = np.asarray(change_day, dtype=np.int64)
+    has = (k > 0) & (k < n_days)
+    day = np.arange(n_days)[None, :]
+    start = np.where(has, k, max(n_days - WINDOW_DAYS, 0))[:, None]
+    after = day >= start
+    before = has[:, None] & (day < start) & (day >= start - BEFORE_DAYS)
+    return has, before, after
+
+
+def mean_profile(filled: np.ndarray, valid: np.ndarray, use: np.ndarray, min_days: int = MIN_PERIOD_DAYS
+                 ) -> np.ndarray:
+    """Average local day [m, 24] over the days in `use` (bool [m, d], full days only) from the hourly values with
+    NaN set to 0 (`filled`) and their validity as 0/1 (`valid`); NaN rows with fewer than `min_days` days.
+    Sums as batched matrix-vector products: one pass over the hourly array instead of a masked copy."""
+    weight = use.astype(np.float64)
+    total = np.einsum("md,mdh->mh", weight, filled)
+    count = np.einsum("md,mdh->mh", weight, valid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        profile = np.where(count > 0, total / count, np.nan)
+    return np.where((use.sum(axis=1) >= min_days)[:, None], profile, np.nan)
+
+
+def week_profile(filled, valid, use, first_weekday: int) -> np.ndarray:
+    """Average local week [m, 168] (Monday 00-01 first); a weekday needs two of its days. Each weekday's days are a
+    stride-7 slice of the day axis."""
+    days = [slice((k - first_weekday) % 7, None, 7) for k in range(7)]
+    return np.concatenate([mean_profile(filled[:, sl], valid[:, sl], use[:, sl], 2) for sl in days], axis=1)
+
+
+def row_corr(a: np.ndarray, b: np.ndarray, min_points: int = 24) -> np.ndarray:
+    """Pearson correlation of each row pair over the entries finite in both; NaN if too few or constant."""
+    ok = np.isfinite(a) & np.isfinite(b)
+    n = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ac = np.where(ok, a - np.sum(np.where(ok, a, 0), axis=1, keepdims=True) / n[:, None], 0.0)
+        bc = np.where(ok, b - np.sum(np.where(ok, b, 0), axis=1, keepdims=True) / n[:, None], 0.0)
+        corr = np.sum(ac * bc, axis=1) / np.sqrt(np.sum(ac**2, axis=1) * np.sum(bc**2, axis=1))
+    return np.where(n >= min_points, corr, np.nan)
+
+
+def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: np.ndarray, after: np.ndarray
+               ) -> dict[str, np.ndarray]:
+    """Shape of the load added after the change (crypto: flat; growth: a scaled copy of the old shape)."""
+    m = hourly.shape[0]
+    ok = np.isfinite(hourly)
+    filled, valid = np.where(ok, hourly, 0.0), ok.astype(np.float64)
+    full = ok.sum(axis=2) >= MIN_DAY_HOURS
+    prof_after = mean_profile(filled, valid, after & full)
+    prof_before = np.where(has[:, None], mean_profile(filled, valid, before & full), 0.0)
+    added = prof_after - prof_before
+    bins = added.reshape(m, 24 // BIN_HOURS, BIN_HOURS).mean(axis=2)
+    top, bottom = bins.max(axis=1), bins.min(axis=1)
+    steps = np.abs(np.roll(added, -1, axis=1) - added).max(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        flatness = np.where(top > 0, np.clip(bottom / top, 0.0, 1.0), np.nan)
+        edge = np.where(top > bottom, steps / (added.max(axis=1) - added.min(axis=1)), np.nan)
+        ratio = prof_after / prof_before
+        big = prof_before >= RATIO_MIN_SHARE * np.mean(prof_before, axis=1, keepdims=True)
+        ratio_mid = row_median(np.where(big, ratio, np.nan))
+        ratio_spread = MAD_TO_SIGMA * row_median(np.where(big, np.abs(ratio - ratio_mid[:, None]), np.nan)) / ratio_mid
+    week_after = week_profile(filled, valid, after & full, first_weekday)
+    week_before = week_profile(filled, valid, before & full, first_weekday)
+    no_change = np.full(m, np.nan)
+    return {
+        "added_kw": added.mean(axis=1),
+        "added_night_kw": added[:, NIGHT_HOURS].mean(axis=1),
+        "added_day_kw": added[:, DAY_HOURS].mean(axis=1),
+        "added_flatness": flatness,
+        "added_edge": edge,
+        "shape_corr": np.where(has, row_corr(week_before, week_after), no_change),
+        "added_shape_corr": np.where(has, row_corr(week_before, week_after - week_before), no_change),
+        "ratio_spread": np.where(has, ratio_spread, no_change),
+    }
+

@@ -1,0 +1,184 @@
+"""Look-alikes: how likely each legitimate cause explains a meter's strange increase or lighting-like pattern.
+
+For every meter and every look-alike, a likelihood in [0, 1] (fusion down-weights a lead by it) and the measured
+numbers that rule it in or out, so a lead can say "considered crypto mining: ruled out, the added load has a strict
+daily cycle (night 0.1 kW vs afternoon 3.9 kW)". The measures come from three small modules:
+core/lookalike_profiles.py (added-load shape), core/lookalike_events.py (EV sessions, night shifts) and
+core/lookalike_season.py (population-curve season, year-ago repeat). Here they are turned into likelihoods, each a
+product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named condition must hold:
+
+- crypto      flat added load (3 h bins' min/max: r(flatness, .5, .8)) * a real rise * (1 - seasonal)
+- ev          sessions on some days, not all (r(share, .1, .2) * (1 - r(share, .85, .95))) * mostly evening/night
+              (r(evening share, .4, .7)) * enough sessions (r(n, 4, 12)) * start or duration varies
+              (r(max spread, .3, .8) h) * charger-sized (1 - r(kW, 12, 16))
+- night_shift Monday-Thursday nights above Saturday's (r(ratio, 1.3, 2) * r(extra kW, .2, .5)) * at least some
+              Saturdays (r(n, 2, 4)) * prior (1 commercial/industrial, SHIFT_OTHER_PRIOR otherwise)
+- heating     seasonal * not a block (1 - r(block share, .4, .7)), where seasonal =
+              max(r(|season_corr|, .3, .7) * r(season_explained, .3, .7) [or r(season_amplitude, .15, .4) without a
+              change], r(year_repeat, .3, .7))
+- growth      the week keeps its shape (r(shape_corr, .85, .95)) * the hourly after/before ratio is uniform
+              (1 - r(ratio_spread, .08, .15)) * the added week follows the old one (r(added_shape_corr, .3, .6); loose,
+              because a change day found in the middle of a gradual ramp leaves part of the rise in "before")
+              * a real rise * (1 - seasonal) * prior (GROWTH_HOME_PRIOR for homes)
+- greenhouse  category agricultural * lighting (r(block share, .15, .4))
+"a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists, 1 otherwise (the measures
+then describe the whole recent load). Block share = the larger of a proxy from the added profile,
+r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
+lamp days (`is_block`, when given). The proxy also catches lighting the photoperiod classes leave out (14-16 h
+greenhouse blocks); the heating ramp starts at 0.4 because the photoperiod detector marks some thermostat days.
+
+A grow light fails every one but greenhouse-by-category: its added load has dark hours (not flat), lasts 12-18 h
+every day at the same time (no EV sessions), lights weekends too (no night shift), is a step, not the season (no
+heating), and has its own shape, not the old one scaled (no growth).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from wattwatch.core.blocks import row_median
+from wattwatch.core.increase import strange_increase
+from wattwatch.core.lookalike_events import evening_days, ev_sessions, night_shift
+from wattwatch.core.lookalike_profiles import added_load, periods
+from wattwatch.core.lookalike_season import MIN_LEVEL_KWH, population_curve, season_measures
+
+AGRICULTURAL = 3  # index of "agricultural" in schema.CATEGORIES
+SHIFT_CATEGORIES = (1, 2)  # commercial, industrial
+SHIFT_OTHER_PRIOR = 0.5  # night work happens elsewhere too (bakeries, hospitals), less often
+GROWTH_HOME_PRIOR = 0.5  # a household does grow (a new member), but "business growth" is mostly businesses
+NIGHT_EPS_KW = 0.05  # keeps the night ratio finite for premises that are empty at night
+BLOCK_ROWS = 2048  # meters per chunk of the hourly measures: ~400 MB of temporaries at 400 days
+NAMES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse")
+
+
+@dataclass(frozen=True)
+class LookalikeResult:
+    """Per meter (arrays of length m). Likelihoods in [0, 1]; measures NaN where they cannot be taken."""
+
+    crypto: np.ndarray
+    ev: np.ndarray
+    night_shift: np.ndarray
+    heating: np.ndarray
+    growth: np.ndarray
+    greenhouse: np.ndarray
+    change_day: np.ndarray  # int64 day the "after" period starts; -1: no change, the last 56 days are used
+    rise_ratio: np.ndarray  # median daily kWh after / before the change
+    added_kw: np.ndarray  # mean kW added after the change (the whole mean kW without a change)
+    added_night_kw: np.ndarray  # added kW 00-06
+    added_day_kw: np.ndarray  # added kW 12-18
+    added_flatness: np.ndarray  # min/max of the added load's 3 h bins: 1 = flat around the clock
+    added_edge: np.ndarray  # largest hour-to-hour step of the added load / its range: ~1 = on/off edges
+    shape_corr: np.ndarray  # correlation of the average week before and after the change
+    added_shape_corr: np.ndarray  # correlation of the added week with the week before (scaled copy: ~1)
+    ratio_spread: np.ndarray  # robust relative spread of the hourly after/before ratio (uniform scaling: ~0)
+    ev_day_share: np.ndarray  # share of days with one 1-6 h run >= 2.5 kW above the quiet level
+    ev_days: np.ndarray  # int64
+    ev_block_hours: np.ndarray  # median session length, h
+    ev_hours_spread_h: np.ndarray  # robust spread of session length, h
+    ev_start_spread_h: np.ndarray  # robust spread of session start, h
+    ev_evening_share: np.ndarray  # share of sessions starting 17:00-04:00
+    ev_kw: np.ndarray  # median session peak kW above the quiet level
+    weekday_night_kw: np.ndarray  # median 22-06 kW, Monday-Thursday evenings
+    weekend_night_kw: np.ndarray  # the same for Saturday evenings
+    weekday_night_ratio: np.ndarray
+    weekend_nights: np.ndarray  # int64 Saturday nights measured
+    season_corr: np.ndarray  # within-segment correlation with the population's seasonal curve
+    season_explained: np.ndarray  # share of the rise the season predicts (with a change)
+    season_amplitude: np.ndarray  # share of the level swinging with the season (without a change)
+    year_repeat: np.ndarray  # share of the rise the same days had 52 weeks earlier
+    block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)
+    is_agricultural: np.ndarray  # bool
+
+    def likelihoods(self) -> np.ndarray:
+        """[m, 6] in NAMES order."""
+        return np.stack([getattr(self, n) for n in NAMES], axis=1)
+
+
+def ramp(x, lo: float, hi: float) -> np.ndarray:
+    """clip((x - lo) / (hi - lo), 0, 1) with NaN -> 0 (an unmeasured condition does not hold)."""
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(np.clip((np.asarray(x, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0))
+
+
+def lookalike_evidence(
+    kwh_daily: np.ndarray,
+    kw_hourly: np.ndarray,
+    category: np.ndarray,
+    first_weekday: int,
+    *,
+    change_day: np.ndarray | None = None,
+    is_block: np.ndarray | None = None,
+    block_rows: int = BLOCK_ROWS,
+) -> LookalikeResult:
+    """Look-alike likelihoods and measures per meter, see the module doc.
+
+    kwh_daily [m, d], kw_hourly [m, d, 24] (NaN for billing meters: only the season measures then exist),
+    category int[m]; change_day int[m] (-1 = none; default: strange_increase's change day); is_block bool[m, d]
+    from the photoperiod detector (default: a profile proxy). The population curve uses all rows of kwh_daily."""
+    x = np.asarray(kwh_daily, dtype=np.float64)
+    hourly = np.asarray(kw_hourly, dtype=np.float64)
+    if x.ndim != 2 or hourly.shape != (*x.shape, 24):
+        raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
+    m, d = x.shape
+    k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
+    k = np.where((k > 0) & (k < d), k, -1)
+    season = season_measures(x, population_curve(x), k)
+    parts = []
+    for i in range(0, max(m, 1), block_rows):
+        rows = slice(i, i + block_rows)
+        blocks = None if is_block is None else np.asarray(is_block, dtype=bool)[rows]
+        parts.append(_measure_rows(x[rows], hourly[rows], first_weekday, k[rows], blocks))
+    measured = {n: np.concatenate([p[n] for p in parts]) for n in parts[0]}
+    measured.update(season)
+    return _likelihoods(measured, k, np.asarray(category))
+
+
+def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray]:
+    has, before, after = periods(k, x.shape[1])
+    added = added_load(hourly, first_weekday, has, before, after)
+    evening = evening_days(hourly)
+    out = {**added, **ev_sessions(evening, after), **night_shift(evening, after, first_weekday)}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rise = row_median(np.where(after, x, np.nan)) / np.maximum(row_median(np.where(before, x, np.nan)),
+                                                                     MIN_LEVEL_KWH)
+        share = ramp(1 - added["added_flatness"], 0.5, 0.9) * ramp(added["added_edge"], 0.25, 0.5)
+        if is_block is not None:
+            seen = after & np.isfinite(x)
+            marked = np.where(seen.any(axis=1), np.sum(seen & is_block, axis=1) / seen.sum(axis=1), 0.0)
+            share = np.maximum(share, marked)
+    out["rise_ratio"] = np.where(has, rise, np.nan)
+    out["block_share"] = share
+    return out
+
+
+def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) -> LookalikeResult:
+    has = k >= 0
+    presence = np.where(has, ramp(v["rise_ratio"], 1.1, 1.3) * ramp(v["added_kw"], 0.1, 0.3), 1.0)
+    follows = np.where(has, ramp(v["season_explained"], 0.3, 0.7), ramp(v["season_amplitude"], 0.15, 0.4))
+    seasonal = np.maximum(ramp(np.abs(v["season_corr"]), 0.3, 0.7) * follows, ramp(v["year_repeat"], 0.3, 0.7))
+    share = v["ev_day_share"]
+    spread = np.fmax(v["ev_start_spread_h"], v["ev_hours_spread_h"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        night_ratio = (v["weekday_night_kw"] + NIGHT_EPS_KW) / (v["weekend_night_kw"] + NIGHT_EPS_KW)
+    night_extra = v["weekday_night_kw"] - v["weekend_night_kw"]
+    shift_prior = np.where(np.isin(category, SHIFT_CATEGORIES), 1.0, SHIFT_OTHER_PRIOR)
+    growth_prior = np.where(category == 0, GROWTH_HOME_PRIOR, 1.0)
+    agricultural = category == AGRICULTURAL
+    likelihood = {
+        "crypto": ramp(v["added_flatness"], 0.5, 0.8) * presence * (1 - seasonal),
+        "ev": ramp(share, 0.1, 0.2) * (1 - ramp(share, 0.85, 0.95)) * ramp(v["ev_evening_share"], 0.4, 0.7)
+        * ramp(v["ev_days"], 4, 12) * ramp(spread, 0.3, 0.8) * (1 - ramp(v["ev_kw"], 12, 16)),
+        "night_shift": ramp(night_ratio, 1.3, 2.0) * ramp(night_extra, 0.2, 0.5) * ramp(v["weekend_nights"], 2, 4)
+        * shift_prior,
+        "heating": seasonal * (1 - ramp(v["block_share"], 0.4, 0.7)),
+        "growth": ramp(v["shape_corr"], 0.85, 0.95) * (1 - ramp(v["ratio_spread"], 0.08, 0.15))
+        * ramp(v["added_shape_corr"], 0.3, 0.6) * presence * (1 - seasonal) * growth_prior,
+        "greenhouse": agricultural * ramp(v["block_share"], 0.15, 0.4),
+    }
+    measures = {f.name: v[f.name] for f in fields(LookalikeResult) if f.name in v}
+    return LookalikeResult(
+        **likelihood, **measures, change_day=k.astype(np.int64), weekday_night_ratio=night_ratio,
+        is_agricultural=agricultural,
+    )

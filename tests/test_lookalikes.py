@@ -1,0 +1,455 @@
+"""Look-alike evidence: naive twins of the measures on nasty inputs, then separation on a synthetic population.
+
+The synthetic population is hourly, 420 local days from 2023-06-01 (a Thursday) so a winter sits in the middle:
+households and businesses with weekly and seasonal cycles, day-to-day and hour-to-hour noise and appliance spikes,
+plus planted crypto, EV, night shifts, heating, business growth, greenhouses and grow lights (18/6 then 12/12 at a
+fixed clock time, harvest gaps, minutes of jitter). Block edges fall inside hours, as a real meter sees them.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import pytest
+
+from wattwatch.core.lookalike_events import EV_MAX_HOURS, EV_MIN_KW, ev_sessions, evening_days, night_shift
+from wattwatch.core.lookalike_profiles import added_load, periods
+from wattwatch.core.lookalike_season import population_curve, season_measures
+from wattwatch.core.lookalikes import NAMES, lookalike_evidence
+from wattwatch.core.photoperiod import detect_photoperiod
+
+N_DAYS = 420
+FIRST_WEEKDAY = 3
+HOURS = np.arange(24) + 0.5
+
+
+# ---------------------------------------------------------------- synthetic population
+def temperature(rng: np.random.Generator) -> np.ndarray:
+    """Daily mean temperature [d]: warm start (June), cold middle, AR(1) weather anomalies."""
+    day = np.arange(N_DAYS)
+    anomaly = np.zeros(N_DAYS)
+    for i in range(1, N_DAYS):
+        anomaly[i] = 0.8 * anomaly[i - 1] + rng.normal(0, 1.5)
+    return 15.5 - 9.5 * np.cos(2 * np.pi * (day + 150 - 15) / 365.0) + anomaly
+
+
+def _bump(centre, width):
+    dist = (HOURS - centre + 12.0) % 24.0 - 12.0
+    return np.exp(-0.5 * (dist / width) ** 2)
+
+
+def coverage(start_h: np.ndarray, dur_h: np.ndarray) -> np.ndarray:
+    """[d, 24] share of each local hour covered by a block starting at start_h (hours, per day) lasting dur_h;
+    a block that passes midnight continues into the next day."""
+    edges = np.arange(25.0)
+    out = np.zeros((len(start_h), 24))
+    prev_start = np.r_[np.nan, start_h[:-1]] - 24.0
+    prev_dur = np.r_[0.0, dur_h[:-1]]
+    for a, du in ((start_h, dur_h), (prev_start, prev_dur)):
+        lo, hi = a[:, None], (a + du)[:, None]
+        out += np.nan_to_num(np.clip(np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo), 0, 1))
+    return np.minimum(out, 1.0)
+
+
+def weekday_of(day):
+    return (FIRST_WEEKDAY + day) % 7
+
+
+def household(rng, temp):
+    level = rng.uniform(0.25, 1.2)
+    wd = 0.3 + 0.7 * _bump(rng.uniform(6.5, 8), 0.9) + 1.3 * _bump(rng.uniform(18.5, 21), rng.uniform(1.4, 2.4))
+    we = 0.35 + 0.6 * _bump(rng.uniform(9, 10.5), 1.4) + 0.4 * _bump(14, 3) + 1.2 * _bump(20, 2)
+    day = np.arange(N_DAYS)
+    shape = np.where((weekday_of(day) >= 5)[:, None], we, wd) / wd.mean()
+    season = 1 + rng.uniform(0.1, 0.3) * np.clip((14 - temp) / 10, -0.5, 1.5)
+    x = level * shape * season[:, None] * rng.lognormal(0, 0.15, N_DAYS)[:, None] * rng.gamma(6, 1 / 6, shape.shape)
+    return x + (rng.random(x.shape) < 0.03) * rng.uniform(0.8, 2.2, x.shape)
+
+
+def business(rng, temp, open_h=None, close_h=None):
+    kw = rng.uniform(3, 25)
+    o = rng.uniform(7, 9) if open_h is None else open_h
+    c = rng.uniform(17, 20) if close_h is None else close_h
+    day = np.arange(N_DAYS)
+    wd = weekday_of(day)
+    hours_open = np.where(wd < 5, c - o, np.where(wd == 5, (c - o) / 2, 0.0))
+    on = coverage(np.full(N_DAYS, o) + rng.normal(0, 0.1, N_DAYS), hours_open)
+    base = rng.uniform(0.15, 0.35)
+    season = 1 + 0.1 * np.clip((14 - temp) / 10, -0.5, 1.5)
+    x = kw * (base + (1 - base) * on) * season[:, None] * rng.lognormal(0, 0.08, N_DAYS)[:, None]
+    return x * rng.gamma(12, 1 / 12, x.shape)
+
+
+def plant_grow(rng, x):
+    lamp = rng.uniform(2.0, 8.0)
+    on = rng.uniform(0, 24)
+    start = int(rng.integers(int(0.45 * N_DAYS), int(0.8 * N_DAYS)))
+    dur = np.zeros(N_DAYS)
+    level = np.zeros(N_DAYS)
+    day = start
+    veg_level = rng.uniform(0.5, 1.0)
+    while day < N_DAYS:
+        for n, hours, lvl in ((int(rng.integers(14, 42)), 18, veg_level), (int(rng.integers(56, 70)), 12, 1.0)):
+            dur[day : day + n], level[day : day + n] = hours, lvl
+            day += n
+        day += int(rng.integers(3, 14))
+    dur[rng.choice(np.flatnonzero(dur > 0), 2, replace=False)] = 0
+    block = coverage(on + rng.normal(0, 0.05, N_DAYS), dur) * level[:, None]
+    fans = rng.uniform(0.05, 0.2) * lamp * (dur > 0)[:, None]
+    return x + lamp * block + fans
+
+
+def plant(rng, label, temp):
+    """(hourly kW [d, 24], category) of one premises."""
+    day = np.arange(N_DAYS)
+    k = int(rng.integers(int(0.45 * N_DAYS), int(0.75 * N_DAYS)))
+    if label == "household":
+        return household(rng, temp), 0
+    if label == "business":
+        return business(rng, temp), 1
+    if label == "crypto":
+        x = household(rng, temp) if rng.random() < 0.6 else business(rng, temp)
+        x[k:] += rng.uniform(1.5, 5.0) * rng.normal(1, 0.015, x[k:].shape)
+        return x, 0
+    if label == "ev":
+        x = household(rng, temp)
+        charging = (rng.random(N_DAYS) < rng.uniform(0.3, 0.75)) & (day >= k)
+        scheduled = rng.random() < 0.4
+        start = rng.uniform(22.5, 23.5, N_DAYS) if scheduled else rng.uniform(17.5, 25.5, N_DAYS)
+        return x + rng.uniform(3.7, 11) * coverage(start, rng.uniform(1, 5, N_DAYS) * charging), 0
+    if label == "night_shift":
+        x = business(rng, temp)
+        working = (weekday_of(day) < 5) & (day >= k)
+        kw = x.mean() * rng.uniform(0.6, 2.0)
+        shift = coverage(np.full(N_DAYS, rng.uniform(20.5, 23)) + rng.normal(0, 0.1, N_DAYS),
+                         rng.uniform(7, 9) * working)
+        return x + kw * shift * rng.uniform(0.85, 1.1, N_DAYS)[:, None], int(rng.choice([1, 2]))
+    if label == "heating":
+        x = household(rng, temp)
+        hourly_t = temp[:, None] - 3.0 * np.cos(2 * np.pi * (HOURS - 4) / 24)[None, :]
+        from_day = 0 if rng.random() < 0.5 else int(rng.integers(110, 150))  # from the start, or switched on in autumn
+        heat = np.maximum(0, rng.uniform(15, 18) - hourly_t) * rng.uniform(0.15, 0.4) * (day >= from_day)[:, None]
+        cycling = np.clip(1 + rng.normal(0, 0.25, x.shape), 0, None)
+        return x + heat * cycling, 0
+    if label == "growth":
+        x = business(rng, temp)
+        ramp_days = 0 if rng.random() < 0.5 else int(rng.integers(30, 90))
+        progress = np.clip((day - k + 1) / max(ramp_days, 1), 0, 1)
+        return x * (1 + (rng.uniform(1.4, 2.5) - 1) * progress)[:, None], 1
+    if label == "greenhouse":
+        x = 0.3 * business(rng, temp)
+        lit = (temp < rng.uniform(11, 14)) & (rng.random(N_DAYS) < 0.96)
+        start = np.full(N_DAYS, rng.uniform(0, 6) if rng.random() < 0.7 else rng.uniform(15, 19))
+        return x + rng.uniform(10, 50) * coverage(start + rng.normal(0, 0.05, N_DAYS), rng.uniform(12, 16) * lit), 3
+    if label == "grow":
+        x = plant_grow(rng, household(rng, temp) if rng.random() < 0.7 else business(rng, temp))
+        return x, int(rng.choice([0, 1]))
+    raise ValueError(label)
+
+
+LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow")
+
+
+def population(seed: int = 7, per_label: int = 12, normal: int = 60):
+    rng = np.random.default_rng(seed)
+    temp = temperature(rng)
+    labels = ["household"] * normal + ["business"] * (normal // 3) + [lab for lab in LABELS for _ in range(per_label)]
+    rows = [plant(rng, lab, temp) for lab in labels]
+    hourly = np.stack([r[0] for r in rows])
+    category = np.array([r[1] for r in rows])
+    return hourly, hourly.sum(axis=2), category, np.array(labels)
+
+
+# ---------------------------------------------------------------- naive twins: one meter at a time, plain Python
+def _nanmean(vals):
+    vals = [v for v in vals if math.isfinite(v)]
+    return sum(vals) / len(vals) if vals else math.nan
+
+
+def _median(vals):
+    vals = [v for v in vals if math.isfinite(v)]
+    return statistics.median(vals) if vals else math.nan
+
+
+def _corr(a, b, min_points=24):
+    pairs = [(u, v) for u, v in zip(a, b) if math.isfinite(u) and math.isfinite(v)]
+    if len(pairs) < min_points:
+        return math.nan
+    ma = sum(u for u, _ in pairs) / len(pairs)
+    mb = sum(v for _, v in pairs) / len(pairs)
+    sab = sum((u - ma) * (v - mb) for u, v in pairs)
+    saa = sum((u - ma) ** 2 for u, _ in pairs)
+    sbb = sum((v - mb) ** 2 for _, v in pairs)
+    return sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else math.nan
+
+
+def naive_periods(k, d):
+    has = 0 < k < d
+    start = k if has else max(d - 56, 0)
+    after = [j >= start for j in range(d)]
+    before = [has and start - 56 <= j < start for j in range(d)]
+    return has, before, after
+
+
+def naive_profile(h, days, min_days=14):
+    full = [j for j in days if sum(math.isfinite(v) for v in h[j]) >= 20]
+    if len(full) < min_days:
+        return [math.nan] * 24
+    return [_nanmean([h[j][t] for j in full]) for t in range(24)]
+
+
+def naive_added(h, k, weekday0):
+    d = len(h)
+    has, before, after = naive_periods(k, d)
+    pa = naive_profile(h, [j for j in range(d) if after[j]])
+    pb = naive_profile(h, [j for j in range(d) if before[j]]) if has else [0.0] * 24
+    a = [u - v for u, v in zip(pa, pb)]
+    bins = [sum(a[3 * i : 3 * i + 3]) / 3 for i in range(8)]
+    top, bottom = max(bins, default=math.nan), min(bins)
+    flat = min(max(bottom / top, 0.0), 1.0) if top > 0 else math.nan
+    rng_a = max(a) - min(a)
+    edge = max(abs(a[(t + 1) % 24] - a[t]) for t in range(24)) / rng_a if top > bottom else math.nan
+
+    def week(days):
+        out = []
+        for wd in range(7):
+            out += naive_profile(h, [j for j in days if (weekday0 + j) % 7 == wd], 2)
+        return out
+
+    out = {"added_kw": sum(a) / 24, "added_night_kw": sum(a[:6]) / 6, "added_day_kw": sum(a[12:18]) / 6,
+           "added_flatness": flat, "added_edge": edge}
+    if has:
+        wa, wb = week([j for j in range(d) if after[j]]), week([j for j in range(d) if before[j]])
+        mean_b = sum(pb) / 24
+        ratios = [u / v for u, v in zip(pa, pb) if v >= 0.2 * mean_b]
+        mid = _median(ratios)
+        out["shape_corr"] = _corr(wb, wa)
+        out["added_shape_corr"] = _corr(wb, [u - v for u, v in zip(wa, wb)])
+        out["ratio_spread"] = 1.4826 * _median([abs(r - mid) for r in ratios]) / mid
+    else:
+        out.update(shape_corr=math.nan, added_shape_corr=math.nan, ratio_spread=math.nan)
+    return out
+
+
+def naive_evening(h):
+    d = len(h)
+    return [list(h[j][12:]) + (list(h[j + 1][:12]) if j + 1 < d else [math.nan] * 12) for j in range(d)]
+
+
+def naive_ev(h, k):
+    d = len(h)
+    _, _, after = naive_periods(k, d)
+    ev = naive_evening(h)
+    valid = [j for j in range(d) if after[j] and sum(math.isfinite(v) for v in ev[j]) >= 20]
+    quiet = []
+    for t in range(24):
+        vals = sorted(ev[j][t] for j in valid if math.isfinite(ev[j][t]))
+        quiet.append(vals[int(math.floor(0.2 * (len(vals) - 1)))] if vals else math.nan)
+    sessions = []
+    for j in valid:
+        excess = [ev[j][t] - quiet[t] for t in range(24)]
+        hot = [math.isfinite(e) and e >= EV_MIN_KW for e in excess]
+        runs = sum(hot[t] and (t == 0 or not hot[t - 1]) for t in range(24))
+        energy = sum(e for e, is_hot in zip(excess, hot) if is_hot)
+        if runs == 1 and sum(hot) <= EV_MAX_HOURS and energy >= 5.0:
+            start = hot.index(True)
+            sessions.append((start, sum(hot), max(e for e, is_hot in zip(excess, hot) if is_hot)))
+
+    def spread(vals):
+        mid = _median(vals)
+        return 1.4826 * _median([abs(v - mid) for v in vals])
+
+    n = len(sessions)
+    return {
+        "ev_days": n,
+        "ev_day_share": n / len(valid) if valid else math.nan,
+        "ev_block_hours": _median([s[1] for s in sessions]),
+        "ev_hours_spread_h": spread([s[1] for s in sessions]),
+        "ev_start_spread_h": spread([s[0] for s in sessions]),
+        "ev_evening_share": sum(5 <= s[0] < 17 for s in sessions) / n if n else math.nan,
+        "ev_kw": _median([s[2] for s in sessions]),
+    }
+
+
+def naive_night(h, k, weekday0):
+    d = len(h)
+    _, _, after = naive_periods(k, d)
+    ev = naive_evening(h)
+    on, off = [], []
+    for j in range(d):
+        night = ev[j][10:18]
+        if not after[j] or sum(math.isfinite(v) for v in night) < 7:
+            continue
+        level = _nanmean(night)
+        wd = (weekday0 + j) % 7
+        (on if wd <= 3 else off if wd == 5 else []).append(level)
+    return {"weekday_night_kw": _median(on), "weekend_night_kw": _median(off), "weekend_nights": len(off)}
+
+
+def _smooth_one(row):
+    d = len(row)
+    out = []
+    for j in range(d):
+        vals = [row[i] for i in range(max(j - 3, 0), min(j + 4, d)) if math.isfinite(row[i])]
+        out.append(sum(vals) / len(vals) if len(vals) >= 4 else math.nan)
+    return out
+
+
+def naive_population(x):
+    m, d = len(x), len(x[0])
+    own = [_median(r) for r in x]
+    norm = [[v / own[i] if own[i] > 0 else math.nan for v in x[i]] for i in range(m)]
+    return _smooth_one([_median([norm[i][j] for i in range(m)]) for j in range(d)])
+
+
+def naive_season(row, pop, k):
+    d = len(row)
+    has = 0 < k < d
+    mine = _smooth_one(row)
+    ok = [j for j in range(d) if math.isfinite(mine[j]) and math.isfinite(pop[j])]
+    segs = {"before": [j for j in ok if has and j < k], "after": [j for j in ok if not has or j >= k]}
+    sm = {s: sum(mine[j] for j in v) / len(v) if v else math.nan for s, v in segs.items()}
+    sp = {s: sum(pop[j] for j in v) / len(v) if v else math.nan for s, v in segs.items()}
+    sxy = sum((mine[j] - sm[s]) * (pop[j] - sp[s]) for s, v in segs.items() for j in v)
+    sxx = sum((pop[j] - sp[s]) ** 2 for s, v in segs.items() for j in v)
+    syy = sum((mine[j] - sm[s]) ** 2 for s, v in segs.items() for j in v)
+    judged = len(segs["after"]) >= 28 and (len(segs["before"]) >= 28 or not has) and sxx > 0
+    corr = (sxy / math.sqrt(sxx * syy) if syy > 0 else 0.0) if judged else math.nan
+    slope = sxy / sxx if judged else math.nan
+    explained = slope * (sp["after"] - sp["before"]) / (sm["after"] - sm["before"]) if has and judged else math.nan
+    finite_pop = [p for p in pop if math.isfinite(p)]
+    p10, p90 = (np.percentile(finite_pop, [10, 90]) if finite_pop else (math.nan, math.nan))
+    amplitude = abs(slope) * (p90 - p10) / sm["after"] if judged and not has else math.nan
+    pairs = [j for j in range(d) if has and j >= k and j >= 364 and j - 364 < k
+             and math.isfinite(row[j]) and math.isfinite(row[j - 364])]
+    repeat = math.nan
+    if has and len(pairs) >= 14:
+        now, then = _median([row[j] for j in pairs]), _median([row[j - 364] for j in pairs])
+        base = _median([row[j] for j in range(max(k - 56, 0), k)])
+        if math.isfinite(base) and now - base > 0:
+            repeat = min(max((then - base) / (now - base), 0.0), 1.0)
+    return {"season_corr": corr, "season_explained": explained, "season_amplitude": amplitude,
+            "year_repeat": repeat}
+
+
+def nasty_hourly(rng, m=None, d=None):
+    m = int(rng.integers(1, 5)) if m is None else m
+    d = int(rng.choice([1, 2, 20, 60, 130, 380])) if d is None else d
+    h = rng.gamma(4, 0.25, (m, d, 24)) * rng.uniform(0.2, 5, (m, 1, 1))
+    for r in range(m):
+        kind = rng.integers(0, 7)
+        if kind == 0:
+            h[r] = np.nan  # billing meter / all missing
+        elif kind == 1:
+            h[r, : d // 2] = 1.3  # constant run
+        elif kind == 2:
+            h[r, rng.random(d) < 0.3] = np.nan  # gaps
+        elif kind == 3:  # EV-like sessions at varying times
+            for j in np.flatnonzero(rng.random(d) < 0.5):
+                a = int(rng.integers(0, 22))
+                h[r, j, a : a + int(rng.integers(1, 4))] += 7.0
+        elif kind == 4:  # a step up
+            h[r, d // 2 :] += 3.0
+        elif kind == 5:  # a winter rise every year
+            h[r] += 2.0 * (np.cos(2 * np.pi * np.arange(d) / 364.0) > 0.3)[:, None]
+    h[:, rng.random(d) < 0.05, 2] = np.nan  # DST-like missing hour
+    return h
+
+
+def _same(fast, slow, where):
+    if math.isnan(slow):
+        assert math.isnan(fast), where
+    else:
+        assert fast == pytest.approx(slow, rel=1e-9, abs=1e-9), where
+
+
+@pytest.mark.parametrize("seed", range(14))
+def test_measures_match_naive_twins(seed):
+    rng = np.random.default_rng(seed)
+    h = nasty_hourly(rng, d=420 if seed >= 10 else None)  # over a year: the year-ago repeat is measured
+    m, d, _ = h.shape
+    x = np.nansum(h, axis=2)
+    x[np.all(np.isnan(h), axis=2)] = np.nan
+    weekday0 = int(rng.integers(0, 7))
+    k = np.array([int(rng.choice([-1, 0, d // 2, max(d - 30, 1), d, int(rng.integers(0, max(d, 1))), d - 200]))
+                  for _ in range(m)])
+    has, before, after = periods(k, d)
+    added = added_load(h, weekday0, has, before, after)
+    evening = evening_days(h)
+    ev = ev_sessions(evening, after)
+    nights = night_shift(evening, after, weekday0)
+    pop = population_curve(x)
+    season = season_measures(x, pop, np.where((k > 0) & (k < d), k, -1))
+    slow_pop = naive_population(x.tolist())
+    for j in range(d):
+        _same(pop[j], slow_pop[j], f"population day {j}")
+    for r in range(m):
+        hl = h[r].tolist()
+        slow = {**naive_added(hl, k[r], weekday0), **naive_ev(hl, k[r]), **naive_night(hl, k[r], weekday0),
+                **naive_season(x[r].tolist(), slow_pop, k[r])}
+        fast = {**added, **ev, **nights, **season}
+        for name, value in slow.items():
+            _same(float(fast[name][r]), float(value), f"{name} row {r} seed {seed}")
+
+
+def test_degenerate_inputs_give_zero_likelihoods():
+    for m, d in ((1, 1), (3, 2), (2, 30), (0, 10)):
+        h = np.full((m, d, 24), np.nan)
+        res = lookalike_evidence(np.full((m, d), np.nan), h, np.zeros(m, int), 0)
+        assert res.likelihoods().shape == (m, 6)
+        assert np.all(res.likelihoods() == 0)
+    flat = np.full((2, 120, 24), 1.0)
+    res = lookalike_evidence(flat.sum(axis=2), flat, np.array([0, 3]), 0)
+    assert np.all(np.isfinite(res.likelihoods())) and np.all(res.likelihoods() <= 1)
+
+
+# ---------------------------------------------------------------- behaviour on the synthetic population
+@pytest.fixture(scope="module")
+def evidence():
+    hourly, daily, category, labels = population()
+    blocks = detect_photoperiod(hourly, 1.0).is_block
+    return lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks), category, labels
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_lookalike_scores_its_own_cases_high(evidence, name):
+    res, _, labels = evidence
+    lik = res.likelihoods()
+    j = NAMES.index(name)
+    own = lik[labels == name]
+    assert np.median(own[:, j]) >= 0.8
+    assert np.mean(own[:, j] >= 0.5) >= 0.75
+    others = np.delete(own, j, axis=1)  # the other look-alikes do not claim these cases
+    assert np.median(own[:, j]) - np.median(others.max(axis=1)) >= 0.6
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "greenhouse"])
+def test_grows_are_not_explained_away(evidence, name):
+    res, _, labels = evidence
+    grows = getattr(res, name)[labels == "grow"]
+    own = getattr(res, name)[labels == name]
+    assert np.max(grows) <= 0.4
+    assert np.mean(grows) <= 0.1
+    assert np.median(own) - np.max(grows) >= 0.5
+
+
+def test_grows_rule_outs_name_their_reasons(evidence):
+    res, _, labels = evidence
+    g = labels == "grow"
+    assert np.median(res.added_flatness[g]) < 0.2  # dark hours: not flat 24/7
+    assert np.median(res.weekday_night_ratio[g]) == pytest.approx(1.0, abs=0.25)  # weekends lit too
+    assert np.median(np.abs(res.season_explained[g])) < 0.3  # a step, not the season
+    assert np.median(res.ratio_spread[g]) > 0.3  # not the old shape scaled
+    assert np.median(res.block_share[g]) > 0.5
+
+
+def test_greenhouse_needs_the_category():
+    hourly, daily, category, labels = population(seed=11, per_label=6, normal=30)
+    grow = labels == "grow"
+    as_farm = np.where(grow, 3, category)
+    res = lookalike_evidence(daily, hourly, as_farm, FIRST_WEEKDAY)
+    base = lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY)
+    assert np.median(res.greenhouse[grow]) >= 0.8  # a lit agricultural premises may be licensed
+    assert np.all(base.greenhouse[grow] == 0)
