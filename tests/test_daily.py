@@ -150,6 +150,18 @@ def test_daily_matrix_matches_naive_aggregation(seed, min_coverage):
     np.testing.assert_allclose(got.kwh, want, rtol=1e-9, atol=1e-9)
     assert got.is_billing.tolist() == [m == "bill" for m in ids]
     assert np.all((got.coverage >= 0) & (got.coverage <= 1))
+    # zero_days: unobserved interval-meter days on which zero runs judged missing fill at least half the day
+    zone = ZoneInfo(TZ)
+    flagged = defaultdict(int)
+    for meter, ts, _, missing in readings:
+        if missing and meter != "bill":
+            flagged[(ids.index(meter), (ts.astimezone(zone).date() - first).days)] += 1
+    minutes = {m[0]: m[2] for m in meters}
+    hours = local_day_hours(first, got.n_days, TZ)
+    want_zero = np.zeros_like(got.zero_days)
+    for (row, day), n in flagged.items():
+        want_zero[row, day] = np.isnan(want[row, day]) and n >= 0.5 * hours[day] * 60 / minutes[ids[row]]
+    assert got.zero_days.tolist() == want_zero.tolist()
 
 
 def test_full_dst_days_are_complete_not_short_or_long():

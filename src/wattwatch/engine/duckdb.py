@@ -35,6 +35,10 @@ SELECT mi, epoch(ts)::BIGINT AS t, kwh, interval_minutes
 FROM readings JOIN meter_index USING (meter_id)
 WHERE resolution <> '{BILLING}' AND NOT zero_as_missing"""
 
+_ZERO_RUN_READINGS = f"""WITH {_METERS}
+SELECT mi, epoch(ts)::BIGINT AS t FROM readings JOIN meter_index USING (meter_id)
+WHERE resolution <> '{BILLING}' AND zero_as_missing"""
+
 # A billing read covers the local days from its own up to the next read's; the last read covers the meter's median
 # period. Reads judged missing still bound their neighbours' periods but spread nothing.
 _BILLING_PERIODS = f"""WITH {_METERS},
@@ -133,6 +137,12 @@ def daily_matrix(
     per_hour = np.where(meters.is_billing, 0.0, 60.0 / np.maximum(meters.interval_minutes, 1).astype(np.float64))
     n_expected = per_hour[:, None] * local_day_hours(first_day, n_days, tz)[None, :]
     kwh, coverage = scale_to_full_days(kwh_sum, n_present, n_expected, settings.min_coverage)
+    zero = con.execute(_ZERO_RUN_READINGS).fetchnumpy()
+    _, n_zero = daily_sums(
+        np.asarray(zero["mi"], dtype=np.int64), utc_to_local(np.asarray(zero["t"], dtype=np.int64), tz),
+        np.zeros(len(zero["t"])), shape[0], (first_day - EPOCH).days, n_days,
+    )
+    zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
 
     if meters.is_billing.any():
         periods = con.execute(_BILLING_PERIODS, {"tz": tz, "first": first_day}).fetchnumpy()
@@ -145,7 +155,7 @@ def daily_matrix(
         )
         kwh = np.where(meters.is_billing[:, None], billing_kwh, kwh)
         coverage = np.where(meters.is_billing[:, None], billing_coverage, coverage)
-    return DailyMatrix(meters.meter_ids, first_day, kwh, coverage, meters.is_billing)
+    return DailyMatrix(meters.meter_ids, first_day, kwh, coverage, meters.is_billing, zero_days)
 
 
 def profile_matrix(

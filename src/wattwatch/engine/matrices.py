@@ -14,6 +14,8 @@ class DailyMatrix:
 
     kwh is NaN on days with coverage under Settings.min_coverage and scaled up to a full day above it.
     Billing meters (is_billing) have each read's kWh spread evenly over its period: weaker evidence.
+    zero_days keeps apart the two kinds of unobserved day: a gap (no readings) and a run of exact zeros that ingestion
+    judged to be missing data — which a stuck or bypassed meter also produces, so theft detection still looks at it.
     """
 
     meter_ids: np.ndarray  # str[n_meters], sorted
@@ -21,6 +23,7 @@ class DailyMatrix:
     kwh: np.ndarray  # float64[n_meters, n_days]
     coverage: np.ndarray  # float64[n_meters, n_days], 0..1
     is_billing: np.ndarray  # bool[n_meters]
+    zero_days: np.ndarray  # bool[n_meters, n_days]: unobserved because most of the day was a zero run judged missing
 
     @property
     def n_days(self) -> int:
