@@ -36,16 +36,15 @@ class RunSummary:
         return self.first_day + timedelta(days=max(self.n_days - 1, 0))
 
 
-def _section(lead: "Lead", daily: DailyMatrix, hourly: ProfileMatrix, index: int) -> dict:
-    e = lead.evidence
-    change = (e.change_day - daily.first_day).days if e.change_day else None
+def _section(lead: "Lead", daily: DailyMatrix, hourly: ProfileMatrix) -> dict:
+    marks = lead.marks
     line = daily_chart(
-        daily.kwh[lead.row], daily.first_day, change, e.level_before, e.level_after,
-        title=f"Daily kWh of meter {lead.meter_id}",
+        daily.kwh[lead.row], daily.first_day, marks.change_day if marks.change_day >= 0 else None,
+        marks.level_before, marks.level_after, title=f"Daily kWh of meter {lead.meter_id}",
     )
     heat = None
-    if not e.is_billing and index < len(hourly.meter_ids):
-        heat = heatmap(hourly.kw[index], hourly.first_day, title=f"kW by day and hour, meter {lead.meter_id}")
+    if not lead.is_billing:
+        heat = heatmap(hourly.kw[lead.row], hourly.first_day, title=f"kW by day and hour, meter {lead.meter_id}")
     return {
         "lead": lead,
         "evidence": lead.evidence_lines,
@@ -57,7 +56,7 @@ def _section(lead: "Lead", daily: DailyMatrix, hourly: ProfileMatrix, index: int
 def render_report(
     summary: RunSummary, leads: Sequence["Lead"], daily: DailyMatrix, hourly: ProfileMatrix, n_detailed: int
 ) -> str:
-    """The report as one HTML string. `hourly` holds the first `n_detailed` leads' meters, in lead order."""
+    """The report as one HTML string. `daily` and `hourly` rows are meter rows (Lead.row)."""
     env = Environment(loader=PackageLoader("wattwatch.report", "templates"), autoescape=True)
     settings = [
         (name, getattr(summary.settings, name), f.metadata.get("help", "")) for name, f in SETTINGS_FIELDS.items()
@@ -67,7 +66,7 @@ def render_report(
         version=__version__,
         settings=settings,
         table=leads[:TABLE_ROWS],
-        sections=[_section(lead, daily, hourly, i) for i, lead in enumerate(leads[:n_detailed])],
+        sections=[_section(lead, daily, hourly) for lead in leads[:n_detailed]],
     )
 
 

@@ -1,4 +1,4 @@
-"""From per-meter detector results to one ranked, explained lead per premises, and the leads.csv file."""
+"""From fused per-meter scores to one ranked, explained lead per premises, and the leads.csv file."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from typing import Sequence
 
 import numpy as np
 
-from wattwatch.core.increase import IncreaseResult
-from wattwatch.engine.matrices import DailyMatrix, PremisesIndex
+from wattwatch.core.fusion import FusedScores
+from wattwatch.scan.evidence import Evidence
+from wattwatch.scan.findings import (
+    MONTHLY_READS, ChartMarks, Finding, chart_marks, estimates_text, findings_for, lookalike_text,
+)
 from wattwatch.schema import LEADS
-from wattwatch.scan.explain import IncreaseEvidence, evidence_lines, explanation
 
-SIGNAL_INCREASE = "strange_increase"
-SIGNAL_MONTHLY = "monthly_reads"
-BILLING_WEIGHT = 0.5  # monthly reads are spread evenly over their days: fewer, smoother points, so half the weight
+MAX_EXPLANATION_FINDINGS = 3  # leads.csv keeps the strongest few; the report lists them all
 
 
 @dataclass(frozen=True)
@@ -27,27 +27,12 @@ class Lead:
     score: float
     signals: tuple[str, ...]
     explanation: str
-    evidence: IncreaseEvidence
     evidence_lines: tuple[str, ...]  # the report's evidence list
     category: str
     city: str
     row: int  # the meter's row in the DailyMatrix
-
-
-def meter_scores(result: IncreaseResult, is_billing: np.ndarray) -> np.ndarray:
-    """The lead score of each meter: the detector's score, down-weighted for monthly reads."""
-    return result.score * np.where(is_billing, BILLING_WEIGHT, 1.0)
-
-
-def register_rows(meter_ids: np.ndarray, premises: PremisesIndex) -> np.ndarray:
-    """Row of each meter in the premises register, or -1 where the meter is not registered."""
-    known = np.asarray(premises.meter_ids, dtype=str)
-    ids = np.asarray(meter_ids, dtype=str)
-    if len(known) == 0:
-        return np.full(len(ids), -1, dtype=np.int64)
-    order = np.argsort(known)
-    at = order[np.minimum(np.searchsorted(known, ids, sorter=order), len(known) - 1)]
-    return np.where(known[at] == ids, at, -1)
+    marks: ChartMarks
+    is_billing: bool
 
 
 def ranked_rows(premise_of_row: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -64,47 +49,33 @@ def ranked_rows(premise_of_row: np.ndarray, score: np.ndarray) -> np.ndarray:
     return best[np.lexsort((premise_of_row[best].astype(str), -score[best]))]
 
 
-def evidence_of(result: IncreaseResult, daily: DailyMatrix, row: int) -> IncreaseEvidence:
-    k = int(result.change_day[row])
-    return IncreaseEvidence(
-        change_day=daily.day(k) if k >= 0 else None,
-        level_before=float(result.level_before[row]),
-        level_after=float(result.level_after[row]),
-        added_kw=float(result.added_kw[row]),
-        ratio=float(result.ratio[row]),
-        persistence=float(result.persistence[row]),
-        n_days_after=int(result.n_days_after[row]),
-        yoy_ratio=float(result.yoy_ratio[row]),
-        yoy_added_kw=float(result.yoy_added_kw[row]),
-        season_share=float(result.season_share[row]),
-        is_billing=bool(daily.is_billing[row]),
-    )
+def _headline(found: list[Finding]) -> list[Finding]:
+    """The strongest findings, plus the monthly-reads caveat whenever it applies."""
+    top = found[:MAX_EXPLANATION_FINDINGS]
+    return top + [f for f in found[MAX_EXPLANATION_FINDINGS:] if f.signal == MONTHLY_READS]
 
 
-def build_leads(daily: DailyMatrix, result: IncreaseResult, premises: PremisesIndex) -> list[Lead]:
-    """One lead per premises (its strongest meter), ranked by score."""
-    register = register_rows(daily.meter_ids, premises)
-    premise_of_row = np.append(np.asarray(premises.premise_ids, dtype=object), None)[register]  # -1 -> None
-    score = meter_scores(result, daily.is_billing)
+def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
+    """One lead per premises (its strongest meter), ranked by fused score."""
     leads = []
-    for rank, row in enumerate(ranked_rows(premise_of_row, score), start=1):
-        meter_id = str(daily.meter_ids[row])
-        info = register[row]
-        evidence = evidence_of(result, daily, row)
-        signals = (SIGNAL_INCREASE,) + ((SIGNAL_MONTHLY,) if evidence.is_billing else ())
+    for rank, row in enumerate(ranked_rows(ev.info.premise_id, fused.score), start=1):
+        found = findings_for(ev, fused, row)
+        extra = [t for t in (estimates_text(fused, row), lookalike_text(ev, fused, row)) if t]
+        register = ev.info.register_row[row]
         leads.append(
             Lead(
                 rank=rank,
-                premise_id=str(premise_of_row[row]),
-                meter_id=meter_id,
-                score=float(score[row]),
-                signals=signals,
-                explanation=explanation(evidence),
-                evidence=evidence,
-                evidence_lines=tuple(evidence_lines(evidence)),
-                category=str(premises.categories[info]),
-                city=str(premises.cities[info]),
+                premise_id=str(ev.info.premise_id[row]),
+                meter_id=str(ev.daily.meter_ids[row]),
+                score=float(fused.score[row]),
+                signals=tuple(f.signal for f in found),
+                explanation=" ".join([f.text for f in _headline(found)] + extra[:1]),
+                evidence_lines=tuple([f.text for f in found] + extra),
+                category=str(ev.premises.categories[register]),
+                city=str(ev.premises.cities[register]),
                 row=int(row),
+                marks=chart_marks(ev, fused, row),
+                is_billing=bool(ev.daily.is_billing[row]),
             )
         )
     return leads

@@ -1,4 +1,7 @@
-"""The scan: store -> daily matrix -> detector -> one ranked lead per premises -> leads.csv, settings.json, report.html."""
+"""The scan: store -> evidence from every detector -> fusion -> one ranked lead per premises -> files.
+
+Writes leads.csv, settings.json and report.html.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,17 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import numpy as np
 
-from wattwatch.core.increase import strange_increase
-from wattwatch.engine import duckdb as engine
+from wattwatch.core.fusion import FusedScores, fuse
+from wattwatch.core.lookalikes import NAMES as LOOKALIKE_NAMES
 from wattwatch.report.html import RunSummary, write_report
+from wattwatch.scan.evidence import Evidence, gather_evidence
 from wattwatch.scan.leads import Lead, build_leads, write_leads_csv
 from wattwatch.settings import Settings
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
-STEPS = ("daily matrix", "strange increase", "leads", "report")
+STEPS = ("matrices", "strange increase", "lighting", "peers", "look-alikes", "theft", "feeders", "leads", "report")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,32 @@ class ScanResult:
     n_leads: int
     leads: list[Lead] = field(repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
+
+
+def fuse_evidence(ev: Evidence) -> FusedScores:
+    la = ev.lookalikes
+    feeder = ev.feeder
+    zeros = np.zeros(len(ev.daily.meter_ids))
+    return fuse(
+        category=ev.info.category,
+        is_billing=ev.daily.is_billing,
+        observed=np.isfinite(ev.daily.kwh),
+        lighting_score=ev.lighting.score,
+        first_block_day=ev.lighting.first_block_day,
+        lamp_kw=ev.lighting.lamp_kw,
+        coincides_with_block=ev.drop.coincides_with_block,
+        increase_score=ev.increase.score,
+        increase_change_day=ev.increase.change_day,
+        peer_score=ev.peers.score,
+        lookalikes=np.stack([getattr(la, name) for name in LOOKALIKE_NAMES if name != "greenhouse"], axis=1),
+        greenhouse=la.greenhouse,
+        drop_score=ev.drop.drop_score,
+        flat_score=ev.drop.flat_score,
+        flat_returned=ev.drop.flat_returned,
+        lost_kw=ev.drop.lost_kw,
+        feeder_score=zeros if feeder is None else feeder.feeder_score,
+        feeder_explained_kwh_day=zeros if feeder is None else feeder.explained_kwh_per_day,
+    )
 
 
 def run_scan(
@@ -51,31 +82,25 @@ def run_scan(
         if progress is not None:
             progress(STEPS.index(name) + 1, len(STEPS))
 
-    meters = engine.meter_table(con)
-    readings = engine.interval_readings(con, settings)
-    daily = engine.daily_matrix(con, settings, meters, readings)
-    step_done("daily matrix")
-    result = strange_increase(daily.kwh, min_history_days=settings.min_history_days)
-    step_done("strange increase")
-    premises = engine.premises_index(con)
-    leads = build_leads(daily, result, premises)
+    ev = gather_evidence(con, settings, step_done)
+    fused = fuse_evidence(ev)
+    leads = build_leads(ev, fused)
     leads_csv = write_leads_csv(out_dir / "leads.csv", leads)
     settings_json = out_dir / "settings.json"
     settings.save(settings_json)
     step_done("leads")
 
-    top = leads[: settings.report_top]
-    hourly = engine.profile_matrix(meters, readings, [lead.row for lead in top], daily.first_day, daily.n_days)
+    daily = ev.daily
     summary = RunSummary(
         n_meters=len(daily.meter_ids),
         n_billing=int(daily.is_billing.sum()),
-        n_premises=len(set(premises.premise_ids.tolist())),
+        n_premises=len(set(ev.premises.premise_ids.tolist())),
         first_day=daily.first_day,
         n_days=daily.n_days,
         n_leads=len(leads),
         settings=settings,
     )
-    report_html = write_report(out_dir / "report.html", summary, leads, daily, hourly, settings.report_top)
+    report_html = write_report(out_dir / "report.html", summary, leads, daily, ev.hourly, settings.report_top)
     step_done("report")
     return ScanResult(
         leads_csv=leads_csv,

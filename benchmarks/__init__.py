@@ -1,0 +1,1 @@
+"""Detection-quality benchmark of the whole wattwatch pipeline (run benchmarks/quality.py)."""

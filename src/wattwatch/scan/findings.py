@@ -1,0 +1,212 @@
+"""What a lead says: the signals that fired for one meter, each with a plain-language sentence and its numbers.
+
+Only non-personal facts appear here (dates, kW, hours, ratios, category, city); names, phones and addresses never do.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from wattwatch.core.fusion import FusedScores
+from wattwatch.core.peers import SHAPE_FEATURES
+from wattwatch.scan.evidence import Evidence
+from wattwatch.schema import CATEGORIES
+
+MIN_SHOWN = 0.1  # a part of the score under this is not worth a line
+LIKELY_LOOKALIKE = 0.5  # a look-alike at or above this is reported as a possible innocent cause
+MONTHLY_READS = "monthly_reads"
+SEASONAL_SHARE = 0.5  # under this share of the rise new against last year, the rise reads as seasonal
+
+
+@dataclass(frozen=True)
+class Finding:
+    signal: str
+    strength: float  # the part's contribution in [0, 1], for ordering
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartMarks:
+    """What the daily chart marks: the change day (index, -1 none) and the levels either side (kWh/day)."""
+
+    change_day: int
+    level_before: float
+    level_after: float
+
+
+def _day(ev: Evidence, index: int) -> str:
+    return ev.daily.day(int(index)).isoformat()
+
+
+def _clock(hour: float) -> str:
+    minutes = int(round(hour * 60)) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    if fused.lighting[i] < MIN_SHOWN:
+        return None
+    p = ev.lighting
+    text = (
+        f"Lamp-like block: about {p.hours_on[i]:.0f} h on from {_clock(p.on_hour[i])} on {p.n_block_days[i]} days "
+        f"from {_day(ev, p.first_block_day[i])} to {_day(ev, p.last_block_day[i])}, "
+        f"{p.coverage[i]:.0%} of days incl. weekends; {p.lamp_kw[i]:.1f} kW switched at sharp edges"
+    )
+    if p.switch_day[i] >= 0:
+        text += f"; switched from 18 h to 12 h on {_day(ev, p.switch_day[i])} (flowering)"
+    if p.n_gap_days[i] > 0:
+        text += f"; {p.n_gap_days[i]} dark days in gaps (harvests)"
+    text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
+    return Finding("grow_lights", float(fused.lighting[i]), text + ".")
+
+
+def increase_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    inc = ev.increase
+    if fused.increase[i] < MIN_SHOWN or inc.change_day[i] < 0:
+        return None
+    text = (
+        f"Daily use rose from {inc.level_before[i]:.1f} to {inc.level_after[i]:.1f} kWh/day "
+        f"({inc.added_kw[i]:+.2f} kW around the clock) from {_day(ev, inc.change_day[i])}, "
+        f"above halfway to the new level on {inc.persistence[i]:.0%} of {inc.n_days_after[i]} days since"
+    )
+    if math.isnan(inc.yoy_ratio[i]):
+        text += "; no year-ago data"
+    elif inc.season_share[i] < SEASONAL_SHARE:
+        text += f"; likely seasonal: {inc.yoy_ratio[i]:.1f}x the same weeks last year"
+    else:
+        text += f"; {inc.yoy_ratio[i]:.1f}x the same weeks last year"
+    if fused.coherent[i]:
+        text += "; the rise began with the lamp block"
+    return Finding("strange_increase", float(fused.increase[i]), text + ".")
+
+
+def peer_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    pr = ev.peers
+    if fused.peers[i] < MIN_SHOWN:
+        return None
+    where = {0: "in its city", 1: "nationally", 2: "of any size"}.get(int(pr.group_level[i]), "")
+    category = CATEGORIES[ev.info.category[i]] if ev.info.category[i] >= 0 else "premises"
+    text = (
+        f"Uses {pr.level_ratio[i]:.1f}x the typical {category} premises of its size {where} "
+        f"({pr.level_kwh_day[i]:.0f} kWh/day; {pr.peer_size[i]} peers)"
+    )
+    if pr.shape_feature[i] >= 0 and abs(pr.shape_z[i]) >= 3:
+        text += f"; unusual {SHAPE_FEATURES[pr.shape_feature[i]].replace('_', ' ')} for its peers"
+    return Finding("peer_outlier", float(fused.peers[i]), text + ".")
+
+
+def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    d = ev.drop
+    if fused.drop[i] < MIN_SHOWN or d.change_day[i] < 0:
+        return None
+    text = (
+        f"Daily use fell from {d.level_before[i]:.1f} to {d.level_after[i]:.1f} kWh/day ({-d.lost_kw[i]:+.2f} kW) "
+        f"from {_day(ev, d.change_day[i])} and stayed low in {d.persistence[i]:.0%} of weeks since"
+    )
+    if not math.isnan(d.peer_ratio[i]):
+        text += f"; now {d.peer_ratio[i]:.2f}x what similar premises use"
+    return Finding("sustained_drop", float(fused.drop[i]), text + ".")
+
+
+def flat_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    d = ev.drop
+    if fused.flat[i] < MIN_SHOWN or d.flat_start[i] < 0:
+        return None
+    text = (
+        f"Meter flat at {d.flat_level[i]:.2f} kWh/day for {d.flat_days[i]} days from {_day(ev, d.flat_start[i])}, "
+        f"after {d.flat_prior_level[i]:.1f} kWh/day before: stuck or bypassed"
+    )
+    text += " (the old level came back: possibly an empty home)" if d.flat_returned[i] else ""
+    return Finding("flat_meter", float(fused.flat[i]), text + ".")
+
+
+def feeder_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    f = ev.feeder
+    if f is None or fused.feeder[i] < MIN_SHOWN or ev.info.feeder[i] < 0:
+        return None
+    row = int(ev.info.feeder[i])
+    text = (
+        f"Feeder {ev.feeders.feeder_ids[row]}: unmetered energy rose by {f.excess_kwh_per_day[row]:.0f} kWh/day "
+        f"from {_day(ev, f.change_day[row])} (losses {f.loss_share_before[row]:.1%} -> {f.loss_share_after[row]:.1%}); "
+        f"this meter's fall explains {f.explained_share[i]:.0%} of it"
+    )
+    return Finding("feeder_loss", float(fused.feeder[i]), text + ".")
+
+
+def bypass_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    if not fused.bypass_with_lights[i]:
+        return None
+    return Finding(
+        "bypass_with_lights", float(fused.theft[i]),
+        "Metered use fell while lamp blocks appeared: lamps likely wired past the meter.",
+    )
+
+
+def greenhouse_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    if fused.greenhouse[i] < LIKELY_LOOKALIKE:
+        return None
+    return Finding(
+        "greenhouse", 0.0,
+        "Agricultural premises with a lighting pattern: likely a licensed greenhouse (grow evidence down-weighted).",
+    )
+
+
+def lookalike_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
+    """Which innocent causes were considered, and why each was ruled out or not (grow-like leads only)."""
+    if fused.grow[i] < MIN_SHOWN:
+        return None
+    la = ev.lookalikes
+    reasons = {
+        "crypto mining": (la.crypto[i], f"added load night/day {_ratio(la.added_night_kw[i], la.added_day_kw[i])}, "
+                                        f"flatness {la.added_flatness[i]:.2f} (mining is flat 24/7)"),
+        "EV charging": (la.ev[i], f"charging-like sessions on {la.ev_day_share[i]:.0%} of days"),
+        "night shift": (la.night_shift[i], f"weekday/weekend night ratio {la.weekday_night_ratio[i]:.2f}"),
+        "electric heating/cooling": (la.heating[i], f"correlation with the season {la.season_corr[i]:.2f}"),
+        "business growth": (la.growth[i], f"old shape kept {la.added_shape_corr[i]:.2f}"),
+    }
+    likely = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
+    ruled_out = [f"{name} ({why})" for name, (p, why) in reasons.items() if p < LIKELY_LOOKALIKE]
+    parts = []
+    if likely:
+        parts.append("Could also be: " + "; ".join(likely) + ".")
+    if ruled_out:
+        parts.append("Considered and ruled out: " + "; ".join(ruled_out) + ".")
+    return " ".join(parts).replace("nan", "n/a")
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b and not math.isnan(a) and not math.isnan(b) and b > 0 else "n/a"
+
+
+FINDERS = (
+    lighting_finding, increase_finding, bypass_finding, drop_finding, flat_finding, feeder_finding, peer_finding,
+    greenhouse_finding,
+)
+
+
+def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
+    """The meter's findings, strongest first."""
+    found = [f for finder in FINDERS if (f := finder(ev, fused, i)) is not None]
+    found.sort(key=lambda f: -f.strength)
+    if ev.daily.is_billing[i]:
+        found.append(Finding(MONTHLY_READS, 0.0, "Monthly reads: weaker evidence (levels only, no time of day)."))
+    return found
+
+
+def estimates_text(fused: FusedScores, i: int) -> str | None:
+    parts = []
+    if not math.isnan(fused.lamp_kw[i]) and fused.lighting[i] >= MIN_SHOWN:
+        parts.append(f"about {fused.lamp_kw[i]:.1f} kW of lamps metered")
+    if fused.unmetered_kwh_day[i] > 0 and fused.theft[i] >= MIN_SHOWN:
+        parts.append(f"about {fused.unmetered_kwh_day[i]:.0f} kWh/day not reaching the meter")
+    return ("Estimate: " + "; ".join(parts) + ".") if parts else None
+
+
+def chart_marks(ev: Evidence, fused: FusedScores, i: int) -> ChartMarks:
+    """Mark the increase on grow-like leads and the fall on theft-like ones."""
+    if fused.theft[i] > fused.grow[i] and ev.drop.change_day[i] >= 0:
+        d = ev.drop
+        return ChartMarks(int(d.change_day[i]), float(d.level_before[i]), float(d.level_after[i]))
+    inc = ev.increase
+    return ChartMarks(int(inc.change_day[i]), float(inc.level_before[i]), float(inc.level_after[i]))
