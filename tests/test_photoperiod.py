@@ -275,35 +275,65 @@ TIE = 1e-9
 
 
 def naive_day(x, lengths, weights, min_valid_frac):
-    """Every start and length by explicit loops; the same objective and tie rule as the fast fit."""
+    """Explicit loops with the same objective and tie rule as the fast fit. A sub-hourly day is searched twice:
+    on hourly means over every start and length, then at native slots over the starts within +-1 h of the hourly
+    start and the lengths within one candidate of the hourly one, in (length, start offset) order."""
     s = len(x)
     vals = [None if math.isnan(v) else float(v) for v in x]
+    observed = sum(v is not None for v in vals) >= min_valid_frac * s
+    none = dict(observed=observed, start=-1, length=0)
+    if not observed:
+        return none
+    factor = s // 24
+    if factor == 1:
+        cands = [(li, a) for li in range(len(lengths)) for a in range(s)]
+    else:
+        hourly = []
+        for h in range(24):
+            part = [v for v in vals[h * factor : (h + 1) * factor] if v is not None]
+            hourly.append(sum(part) / len(part) if part else None)
+        coarse = naive_search(hourly, [(li, a) for li in range(len(lengths)) for a in range(24)],
+                              [length // factor for length in lengths], weights)
+        if coarse is None:
+            return none
+        _, li_c, a_c, _ = coarse
+        cands = [
+            (min(max(li_c + dl, 0), len(lengths) - 1), (a_c * factor + off) % s)
+            for dl in (-1, 0, 1)
+            for off in range(-factor, factor + 1)
+        ]
+    best = naive_search(vals, cands, lengths, weights)
+    if best is None:
+        return none
+    _, li, a, step = best
+    return dict(observed=True, start=a, length=lengths[li], step=step, **naive_describe(vals, a, lengths[li], step))
+
+
+def naive_search(vals, cands, lengths, weights):
+    """(fit, length index, start, step) of the first candidate within TIE of the best fit; None if none fits."""
+    s = len(vals)
     present = [v for v in vals if v is not None]
-    none = dict(observed=len(present) >= min_valid_frac * s, start=-1, length=0)
-    if not none["observed"]:
-        return none
+    if not present:
+        return None
     scale = max(abs(v) for v in present)
-    cands = []
-    for li, length in enumerate(lengths):
-        for a in range(s):
-            inside = [vals[(a + k) % s] for k in range(length)]
-            outside = [vals[(a + length + k) % s] for k in range(s - length)]
-            ins = [v for v in inside if v is not None]
-            outs = [v for v in outside if v is not None]
-            if not ins or not outs:
-                continue
-            step = sum(ins) / len(ins) - sum(outs) / len(outs)
-            edge = naive_edge(vals, a, a + length)
-            if step <= TIE * scale or edge is None:
-                continue
-            fit = weights[li] * len(ins) * len(outs) / len(present) * step * min(edge, step)
-            if fit > 0:
-                cands.append((fit, a, length, step))
-    if not cands:
-        return none
-    best = max(c[0] for c in cands)
-    fit, a, length, step = next(c for c in cands if c[0] >= best - TIE * abs(best))
-    return dict(observed=True, start=a, length=length, step=step, **naive_describe(vals, a, length, step))
+    found = []
+    for li, a in cands:
+        length = lengths[li]
+        ins = [vals[(a + k) % s] for k in range(length) if vals[(a + k) % s] is not None]
+        outs = [vals[(a + length + k) % s] for k in range(s - length) if vals[(a + length + k) % s] is not None]
+        if not ins or not outs:
+            continue
+        step = sum(ins) / len(ins) - sum(outs) / len(outs)
+        edge = naive_edge(vals, a, a + length)
+        if step <= TIE * scale or edge is None:
+            continue
+        fit = weights[li] * len(ins) * len(outs) / len(present) * step * min(edge, step)
+        if fit > 0:
+            found.append((fit, li, a, step))
+    if not found:
+        return None
+    best = max(f[0] for f in found)
+    return next(f for f in found if f[0] >= best - TIE * abs(best))
 
 
 def naive_edge(vals, a, b):
@@ -327,7 +357,13 @@ def naive_describe(vals, a, length, step):
     wiggle = float(np.median(diffs)) if diffs else math.nan
     edge = naive_edge(vals, a, a + length)
     edge = math.nan if edge is None else edge
+    k_in = [k for k in range(1, length - 1) if vals[(a + k) % s] is not None]
+    k_out = [k for k in range(length + 1, s - 1) if vals[(a + k) % s] is not None]
+    wander_in = sum(abs(vals[(a + k) % s] - med_in) for k in k_in) / len(k_in) if k_in else math.nan
+    wander_out = sum(abs(vals[(a + k) % s] - med_out) for k in k_out) / len(k_out) if k_out else math.nan
     return dict(
+        base=sum(seg_out) / len(seg_out),
+        roughness=(wander_in - wander_out) / step,
         edge_kw=edge,
         contrast=step / max(spread, 0.02 * step),
         sharpness=edge / max(wiggle, 0.02 * step) if not math.isnan(wiggle) else math.nan,
@@ -363,133 +399,215 @@ def test_daily_fit_matches_naive_twin(n_slots):
     slot_hours = 24 / n_slots
     lengths = length_slots(n_slots, slot_hours)
     weights = length_weights(lengths, slot_hours, PHOTOPERIOD_TOL_HOURS, OTHER_LENGTH_WEIGHT)
-    for _ in range(12 if n_slots == 96 else 25):
+    for _ in range(25):
         load = nasty_loads(rng, n_slots)
         fast = fit_daily_blocks(load, slot_hours)
         for i, j in np.ndindex(load.shape[:2]):
             want = naive_day(load[i, j], lengths, weights, MIN_VALID_FRAC)
             assert fast.observed[i, j] == want["observed"]
             assert (fast.start[i, j], fast.length[i, j]) == (want["start"], want["length"])
-            for name in ("step", "edge_kw", "contrast", "sharpness", "edge_share"):
+            for name in ("step", "edge_kw", "contrast", "sharpness", "edge_share", "base", "roughness"):
                 got = getattr(fast, name)[i, j]
                 expected = want.get(name, math.nan)
                 assert got == pytest.approx(expected, rel=1e-9, abs=1e-9, nan_ok=True), name
 
 
 def naive_aggregate(days: DailyBlocks, n_slots: int, slot_hours: float) -> dict:
-    """The across-days rules of the module doc, one meter and one day at a time."""
+    """The across-days rules of the module doc, one meter, one candidate anchor and one day at a time."""
+    m, _ = days.start.shape
+    keys = ("score", "lamp_kw", "on_hour", "hours_on", "n_block_days", "first_block_day", "last_block_day")
+    keys += ("switch_day", "n_gap_days", "coverage", "weekly_balance", "roughness", "length_steadiness", "step_cv")
+    keys += ("weekday_spread", "days_without_before", "new_block", "is_block")
+    out = {k: [] for k in keys}
+    for i in range(m):
+        for k, v in naive_meter(days, i, n_slots, slot_hours).items():
+            out[k].append(v)
+    return out
+
+
+def naive_meter(days, i, n_slots, slot_hours) -> dict:
     from wattwatch.core import photoperiod as pp
 
-    m, d = days.start.shape
+    d = days.start.shape[1]
     tol = max(1, round(pp.START_TOL_HOURS / slot_hours))
-    out = {k: [] for k in ("score", "lamp_kw", "on_hour", "hours_on", "n_block_days", "first_block_day")}
-    out.update({k: [] for k in ("last_block_day", "switch_day", "n_gap_days", "coverage", "weekly_balance")})
-    out["is_block"] = []
-    for i in range(m):
-        cls, good = [], []
-        for j in range(d):
-            hours = days.length[i, j] * slot_hours
-            c = next((k for k, h in enumerate(CLASS_HOURS) if abs(hours - h) <= pp.PHOTOPERIOD_TOL_HOURS), -1)
-            cls.append(c)
-            ok = days.start[i, j] >= 0 and c >= 0
-            ok = ok and days.contrast[i, j] >= pp.MIN_DAY_CONTRAST and days.sharpness[i, j] >= pp.MIN_DAY_SHARPNESS
-            good.append(bool(ok and days.edge_share[i, j] >= pp.MIN_DAY_EDGE_SHARE))
-        dominant, offset = [], [0] * d
-        for c in range(len(CLASS_HOURS)):
-            counts = [
-                sum(1 for j in range(d) if good[j] and cls[j] == c and circ(days.start[i, j] - k, n_slots) <= tol)
-                for k in range(n_slots)
-            ]
-            dominant.append(counts.index(max(counts)))
-        for j in range(d):
-            raw = (days.start[i, j] - dominant[max(cls[j], 0)]) % n_slots
-            offset[j] = raw - n_slots if raw >= n_slots - n_slots // 2 else raw
-        near = [good[j] and abs(offset[j]) <= tol for j in range(d)]
-        block = list(near)
-        for c in range(len(CLASS_HOURS)):
-            steps = [days.step[i, j] for j in range(d) if near[j] and cls[j] == c]
-            if steps:
-                med = float(np.median(steps))
-                for j in range(d):
-                    if near[j] and cls[j] == c:
-                        block[j] = med / pp.STEP_RATIO <= days.step[i, j] <= med * pp.STEP_RATIO
-        runs, current, last = [], [], None
-        for j in range(d):
-            if block[j]:
-                if last is not None and j - last > pp.LINK_GAP_DAYS:
-                    runs.append(current)
-                    current = []
-                current.append(j)
-                last = j
-        runs.append(current)
-        best = max(runs, key=len)  # first longest
-        run = [j in set(best) for j in range(d)]
-        out["is_block"].append(run)
-        out["n_block_days"].append(len(best))
-        if not best:
-            for k, v in (("score", 0.0), ("lamp_kw", math.nan), ("on_hour", math.nan), ("hours_on", math.nan)):
-                out[k].append(v)
-            for k in ("first_block_day", "last_block_day", "switch_day"):
-                out[k].append(-1)
-            out["n_gap_days"].append(0)
-            out["coverage"].append(0.0)
-            out["weekly_balance"].append(0.0)
+    cls, good = [], []
+    for j in range(d):
+        hours = days.length[i, j] * slot_hours
+        c = next((k for k, h in enumerate(CLASS_HOURS) if abs(hours - h) <= pp.PHOTOPERIOD_TOL_HOURS), -1)
+        cls.append(c)
+        ok = days.start[i, j] >= 0 and c >= 0
+        ok = ok and days.contrast[i, j] >= pp.MIN_DAY_CONTRAST and days.sharpness[i, j] >= pp.MIN_DAY_SHARPNESS
+        good.append(bool(ok and days.edge_share[i, j] >= pp.MIN_DAY_EDGE_SHARE))
+    starts = [int(days.start[i, j]) for j in range(d)]
+    offs = [(starts[j] + int(days.length[i, j])) % n_slots if starts[j] >= 0 else -1 for j in range(d)]
+    best_q, best_run, best_dense = -1.0, [False] * d, [False] * d
+    for anchor in (starts, offs):
+        for slot in naive_candidates(anchor, good, n_slots, tol, pp.N_ANCHOR_CANDIDATES):
+            near = [good[j] and slot >= 0 and circ(anchor[j] - slot, n_slots) <= tol for j in range(d)]
+            block = list(near)
+            for c in range(len(CLASS_HOURS)):
+                steps = [days.step[i, j] for j in range(d) if near[j] and cls[j] == c]
+                if steps:
+                    med = float(np.median(steps))
+                    for j in range(d):
+                        if near[j] and cls[j] == c:
+                            block[j] = med / pp.STEP_RATIO <= days.step[i, j] <= med * pp.STEP_RATIO
+            dense = []
+            for j in range(d):
+                window = range(max(j - pp.DENSITY_HALF_DAYS, 0), min(j + pp.DENSITY_HALF_DAYS + 1, d))
+                n_obs = sum(1 for q in window if days.observed[i, q])
+                density = sum(1 for q in window if block[q]) / max(n_obs, 1)
+                dense.append(block[j] and density >= pp.MIN_DENSITY)
+            best = naive_longest_run(dense, pp.LINK_GAP_DAYS)
+            quality = 0.0
+            if best:
+                n_obs = sum(1 for q in range(best[0], best[-1] + 1) if days.observed[i, q])
+                quality = len(best) ** 2 / max(n_obs, 1)
+            if quality > best_q:
+                best_q, best_run, best_dense = quality, [j in set(best) for j in range(d)], dense
+    return naive_summary(days, i, cls, best_run, best_dense, n_slots, slot_hours, tol)
+
+
+def naive_candidates(anchor, good, n_slots, tol, n_candidates):
+    window = [
+        sum(1 for j in range(len(anchor)) if good[j] and circ(anchor[j] - c, n_slots) <= tol) for c in range(n_slots)
+    ]
+    picks = []
+    for _ in range(n_candidates):
+        top = window.index(max(window))
+        picks.append(top if window[top] > 0 else -1)
+        window = [0 if circ(c - top, n_slots) <= 2 * tol else w for c, w in enumerate(window)]
+    return picks
+
+
+def naive_longest_run(block, link_gap):
+    runs, current, last = [], [], None
+    for j, b in enumerate(block):
+        if b:
+            if last is not None and j - last > link_gap:
+                runs.append(current)
+                current = []
+            current.append(j)
+            last = j
+    runs.append(current)
+    return max(runs, key=len)  # first longest
+
+
+def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol) -> dict:
+    from wattwatch.core import photoperiod as pp
+
+    d = len(run)
+    best = [j for j in range(d) if run[j]]
+    out = {"is_block": run, "n_block_days": len(best)}
+    if not best:
+        out.update(score=0.0, lamp_kw=math.nan, on_hour=math.nan, hours_on=math.nan, first_block_day=-1)
+        out.update(last_block_day=-1, switch_day=-1, n_gap_days=0, coverage=0.0, weekly_balance=0.0)
+        out.update(roughness=math.nan, length_steadiness=0.0, step_cv=math.nan, weekday_spread=math.nan)
+        out.update(days_without_before=0, new_block=False)
+        return out
+    first, last = best[0], best[-1]
+    observed = [j for j in range(first, last + 1) if days.observed[i, j]]
+    coverage = len(best) / max(len(observed), 1)
+    gap_days, j = 0, first
+    while j <= last:
+        if run[j]:
+            j += 1
             continue
-        first, last = best[0], best[-1]
-        observed = [j for j in range(first, last + 1) if days.observed[i, j]]
-        coverage = len(best) / max(len(observed), 1)
-        gap_days, j = 0, first
-        while j <= last:
-            if run[j]:
-                j += 1
-                continue
-            k = j
-            while not run[k]:
-                k += 1
-            if k - j >= pp.GAP_MIN_DAYS:
-                gap_days += sum(1 for q in range(j, k) if days.observed[i, q])
-            j = k
-        shares = []
-        for r in range(7):
-            obs = [j for j in observed if j % 7 == r]
-            if obs:
-                shares.append(sum(run[j] for j in obs) / len(obs))
-        weekly = min(1.0, max(0.0, min(shares) / coverage))
-        per_cls = [sum(1 for j in best if cls[j] == c) for c in range(len(CLASS_HOURS))]
-        main = per_cls.index(max(per_cls))
-        dom_days = [j for j in best if cls[j] == main]
-        mean_off = sum(offset[j] for j in dom_days) / len(dom_days)
-        out["on_hour"].append(((dominant[main] + mean_off) * slot_hours) % 24.0)
-        out["hours_on"].append(float(np.median([days.length[i, j] * slot_hours for j in dom_days])))
-        med = {}
-        for name in ("edge_kw", "contrast", "sharpness", "edge_share"):
-            vals = [getattr(days, name)[i, j] for j in best if not math.isnan(getattr(days, name)[i, j])]
-            med[name] = float(np.median(vals)) if vals else math.nan
-        out["lamp_kw"].append(med["edge_kw"])
-        shape = min(1.0, max(0.0, med["edge_share"])) if not math.isnan(med["edge_share"]) else 0.0
-        for name, half in (("contrast", pp.CONTRAST_HALF), ("sharpness", pp.SHARPNESS_HALF)):
-            v = med[name]
-            shape *= 0.0 if math.isnan(v) else v / (v + half)
-        persistence = 1 - math.exp(-len(best) / pp.PERSIST_DAYS)
-        out["score"].append(persistence * coverage * weekly * shape)
-        out["first_block_day"].append(first)
-        out["last_block_day"].append(last)
-        out["n_gap_days"].append(gap_days)
-        out["coverage"].append(coverage)
-        out["weekly_balance"].append(weekly)
-        w = pp.SWITCH_WINDOW_DAYS
-        switch = -1
-        for j in range(d):
-            if not (run[j] and cls[j] == 1):
-                continue
-            veg_before = sum(1 for q in range(max(j - w, 0), j) if run[q] and cls[q] == 0)
-            flower_after = sum(1 for q in range(j, min(j + w, d)) if run[q] and cls[q] == 1)
-            veg_after = sum(1 for q in range(j, min(j + w, d)) if run[q] and cls[q] == 0)
-            if veg_before >= pp.SWITCH_MIN_DAYS and flower_after >= pp.SWITCH_MIN_DAYS and veg_after <= 1:
-                switch = j
-                break
-        out["switch_day"].append(switch)
+        k = j
+        while not run[k]:
+            k += 1
+        if k - j >= pp.GAP_MIN_DAYS:
+            gap_days += sum(1 for q in range(j, k) if days.observed[i, q])
+        j = k
+    shares = []
+    for r in range(7):
+        obs = [j for j in observed if j % 7 == r]
+        if obs:
+            shares.append(sum(run[j] for j in obs) / len(obs))
+    weekly = min(1.0, max(0.0, min(shares) / coverage))
+    per_cls = [sum(1 for j in best if cls[j] == c) for c in range(len(CLASS_HOURS))]
+    main = per_cls.index(max(per_cls))
+    dom_days = [j for j in best if cls[j] == main]
+    counts = [sum(1 for j in dom_days if circ(days.start[i, j] - k, n_slots) <= tol) for k in range(n_slots)]
+    dominant = counts.index(max(counts))
+    offsets = []
+    for j in dom_days:
+        raw = (days.start[i, j] - dominant) % n_slots
+        offsets.append(raw - n_slots if raw >= n_slots - n_slots // 2 else raw)
+    lengths = [int(days.length[i, j]) for j in dom_days]
+    main_length = float(np.median(lengths))
+    med = {}
+    for name in ("edge_kw", "contrast", "sharpness", "edge_share", "roughness"):
+        vals = [getattr(days, name)[i, j] for j in best if not math.isnan(getattr(days, name)[i, j])]
+        med[name] = float(np.median(vals)) if vals else math.nan
+    step_cv, weekday_spread = naive_day_to_day(days, i, dom_days)
+    shape = min(1.0, max(0.0, med["edge_share"])) if not math.isnan(med["edge_share"]) else 0.0
+    for name, half in (("contrast", pp.CONTRAST_HALF), ("sharpness", pp.SHARPNESS_HALF)):
+        v = med[name]
+        shape *= 0.0 if math.isnan(v) else v / (v + half)
+    steadiness = sum(1 for v in lengths if abs(v - main_length) <= 1) / len(lengths)
+    lamp_like = steadiness
+    for value, half, nan_credit in (
+        (med["roughness"], pp.ROUGHNESS_HALF, 0.0),
+        (weekday_spread, pp.WEEKDAY_SPREAD_HALF, 1.0),
+        (step_cv, pp.STEP_CV_HALF, 0.0),
+    ):
+        lamp_like *= nan_credit if math.isnan(value) else half / (half + max(value, 0.0))
+    persistence = 1 - math.exp(-len(best) / pp.PERSIST_DAYS)
+    earlier = [j for j in range(first) if dense[j]]
+    without = sum(1 for j in range(earlier[-1] + 1 if earlier else 0, first) if days.observed[i, j])
+    out.update(
+        score=persistence * coverage * weekly * shape * lamp_like,
+        lamp_kw=med["edge_kw"],
+        on_hour=((dominant + sum(offsets) / len(offsets)) * slot_hours) % 24.0,
+        hours_on=main_length * slot_hours,
+        first_block_day=first,
+        last_block_day=last,
+        switch_day=naive_switch_day(run, cls),
+        n_gap_days=gap_days,
+        coverage=coverage,
+        weekly_balance=weekly,
+        roughness=med["roughness"],
+        length_steadiness=steadiness,
+        step_cv=step_cv,
+        weekday_spread=weekday_spread,
+        days_without_before=without,
+        new_block=without >= pp.NEW_BLOCK_MIN_DAYS,
+    )
     return out
+
+
+def naive_day_to_day(days, i, dom_days):
+    def median(values):
+        values = [v for v in values if not math.isnan(v)]
+        return float(np.median(values)) if values else math.nan
+
+    main_step = median([days.step[i, j] for j in dom_days])
+    main_base = median([days.base[i, j] for j in dom_days])
+    main_edge = median([days.edge_kw[i, j] for j in dom_days])
+    step_dev = median([abs(days.step[i, j] / main_step - 1) for j in dom_days])
+    base_dev = median([abs(days.base[i, j] - main_base) for j in dom_days]) / main_step
+    deviations = []
+    for w in range(7):
+        edge = median([days.edge_kw[i, j] for j in dom_days if j % 7 == w])
+        if not math.isnan(edge) and main_edge != 0:
+            deviations.append(abs(edge / main_edge - 1))
+    return 1.4826 * (step_dev - base_dev), max(deviations) if deviations else math.nan
+
+
+def naive_switch_day(run, cls):
+    from wattwatch.core import photoperiod as pp
+
+    d, w = len(run), pp.SWITCH_WINDOW_DAYS
+    for j in range(d):
+        if not (run[j] and cls[j] == 1):
+            continue
+        veg_before = sum(1 for q in range(max(j - w, 0), j) if run[q] and cls[q] == 0)
+        flower_after = sum(1 for q in range(j, min(j + w, d)) if run[q] and cls[q] == 1)
+        veg_after = sum(1 for q in range(j, min(j + w, d)) if run[q] and cls[q] == 0)
+        if veg_before >= pp.SWITCH_MIN_DAYS and flower_after >= pp.SWITCH_MIN_DAYS and veg_after <= 1:
+            return j
+    return -1
 
 
 def circ(delta: int, n: int) -> int:
@@ -522,6 +640,8 @@ def random_days(rng, n_slots: int, slot_hours: float) -> DailyBlocks:
         contrast=rng.uniform(0.5, 8, (m, d)) * nan,
         sharpness=rng.uniform(0.5, 12, (m, d)) * nan,
         edge_share=edge / step,
+        base=rng.uniform(0.2, 2.0, (m, d)) * nan,
+        roughness=rng.uniform(-0.2, 0.6, (m, d)) * nan,
     )
 
 
@@ -529,6 +649,7 @@ def assert_aggregation_matches(days: DailyBlocks, n_slots: int, slot_hours: floa
     fast = aggregate_days(days, n_slots, slot_hours)
     want = naive_aggregate(days, n_slots, slot_hours)
     np.testing.assert_array_equal(fast.is_block, np.array(want.pop("is_block"), dtype=bool).reshape(days.start.shape))
+    np.testing.assert_array_equal(fast.new_block, np.array(want.pop("new_block"), dtype=bool))
     for name, expected in want.items():
         np.testing.assert_allclose(getattr(fast, name), np.array(expected, dtype=float), rtol=1e-9, atol=1e-9,
                                    err_msg=name)
@@ -546,3 +667,59 @@ def test_aggregation_matches_naive_twin_on_synthetic_meters(base_set):
     picks = [0, 1, 3, 8, 9, 16, 20, 24, 28, 31, 37, 39]
     load = np.stack([to_slots(meters[i], 60) for i in picks])
     assert_aggregation_matches(fit_daily_blocks(load, 1.0), 24, 1.0)
+
+
+# ---- behaviour on the failure modes seen on the demo city -------------------------------------------------------
+
+
+def lamp_block(on_min: float, hours: float, first_day: int, kw: float) -> np.ndarray:
+    """Base-resolution lamp load: ON daily from first_day at on_min (local minutes) for `hours`, on a fixed clock."""
+    days = np.arange(N_DAYS)
+    lit = days >= first_day
+    on = interval_on(np.where(lit, on_min, 0.0), np.where(lit, hours * 60.0, 0.0))
+    return kw * on
+
+
+def test_grow_that_starts_late_is_found_despite_a_busier_background_year():
+    """The lights-on slot was once taken from the whole year's histogram of day fits, where a household's own
+    evening fits outnumbered a grow that ran only the last third of the days: the grow's days were dropped."""
+    rng = np.random.default_rng(21)
+    found = []
+    for _ in range(4):
+        x = household(rng) * 1.5 + lamp_block(18 * 60 + 30, 18.0, 180, 2.5)
+        result = detect_photoperiod(to_slots(with_missing(rng, x), 60)[None], 1.0)
+        found.append((result.first_block_day[0], result.n_block_days[0], result.new_block[0]))
+    assert all(abs(first - 180) <= 3 and n >= 80 and new for first, n, new in found), found
+
+
+def test_onset_tells_a_new_block_from_a_lifelong_one():
+    rng = np.random.default_rng(5)
+    base = household(rng)
+    late = detect_photoperiod(to_slots(base + lamp_block(20 * 60, 12.0, 120, 3.0), 30)[None], 0.5)
+    always = detect_photoperiod(to_slots(base + lamp_block(20 * 60, 12.0, 0, 3.0), 30)[None], 0.5)
+    assert abs(late.first_block_day[0] - 120) <= 2 and late.new_block[0]
+    assert late.days_without_before[0] >= 115
+    assert always.first_block_day[0] <= 2 and not always.new_block[0] and always.days_without_before[0] <= 2
+
+
+def building_schedule(rng: np.random.Generator) -> np.ndarray:
+    """Open every day 07:00-19:00 (12 h, like a flowering lamp block), but occupied: a morning peak, a step that
+    follows the weather and a quieter Sunday."""
+    t = (np.arange(BASE_SLOTS) + 0.5) / HOUR
+    open_hours = ((t >= 7) & (t < 19)).astype(float)
+    weather = 1 + 0.35 * np.sin(2 * np.pi * np.arange(N_DAYS) / 9.0) + rng.normal(0, 0.1, N_DAYS)
+    sunday = np.where(_weekday(np.arange(N_DAYS)) == 6, 0.6, 1.0)
+    plateau = 3.0 * open_hours * (1 + 0.8 * _bump(t, 8.5, 0.8))[None, :] * (weather * sunday)[:, None]
+    return 0.4 + plateau * rng.gamma(30, 1 / 30, (N_DAYS, BASE_SLOTS))
+
+
+def test_lamp_block_outranks_a_building_schedule_at_the_same_clock_time():
+    rng = np.random.default_rng(8)
+    lamp = 0.4 + rng.gamma(30, 1 / 30, (N_DAYS, BASE_SLOTS)) * 0.1 + lamp_block(7 * 60, 12.0, 0, 3.0)
+    load = np.stack([to_slots(lamp, 15), to_slots(building_schedule(rng), 15)])
+    result = detect_photoperiod(load, 0.25)
+    assert np.all(result.n_block_days > 200)  # both are daily blocks at 07:00 ...
+    assert result.roughness[1] > result.roughness[0] + 0.1  # ... but the building's plateau wanders,
+    assert result.step_cv[1] > result.step_cv[0] + 0.1  # its kW follows the weather,
+    assert result.weekday_spread[1] > result.weekday_spread[0] + 0.2  # and its Sunday is quieter
+    assert result.score[0] > 2 * result.score[1]

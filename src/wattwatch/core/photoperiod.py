@@ -1,23 +1,44 @@
 """Grow-light signature: a timer-switched lamp block of about 18 h or 12 h, at a fixed clock time, for weeks.
 
 Two stages, both vectorised over meters:
-1. `fit_daily_blocks` (core/blocks.py) finds each meter-day's best ON block (start, length, step, edge, contrast).
-2. `aggregate_days` keeps the days that look like lamps (length near 18 or 12 h, contrast and sharp edges), then per
-   meter and per photoperiod class (18 h, 12 h) finds the dominant lights-on slot, keeps days starting within
-   +-START_TOL_HOURS of it (absorbs minutes of jitter and the 1 h shift of a timer that ignores DST) whose step is
-   within STEP_RATIO of the class median (the lamp kW is constant), and links those "block days" into runs with
-   breaks shorter than LINK_GAP_DAYS (a harvest gap does not end a grow). The longest run is the grow.
+1. `fit_daily_blocks` (core/blocks.py) finds each meter-day's best ON block (start, length, step, edge, contrast,
+   plateau roughness, background level).
+2. `aggregate_days` keeps the days that look like lamps (length near 18 or 12 h, contrast and sharp edges) and
+   tries a few clock anchors per meter: the N_ANCHOR_CANDIDATES busiest lights-on slots and lights-off slots (a grow
+   keeps one of the two when it switches 18 h -> 12 h). For each anchor it keeps the days whose anchor lies within
+   +-START_TOL_HOURS (minutes of jitter, the 1 h shift of a timer that ignores DST) and whose step is within
+   STEP_RATIO of the class median (the lamp kW is constant), drops the days where fewer than MIN_DENSITY of the
+   observed days within +-DENSITY_HALF_DAYS match (a busy background's sporadic look-alike days), and links the
+   rest into runs across breaks of up to LINK_GAP_DAYS (a harvest gap does not end a grow). The run with the most
+   block days x coverage over all anchors is the grow.
+   Anchors are tried one by one, rather than taking the year's single most common lights-on slot, because a grow
+   often fills only the last months of a series while a household's evening fits, spread over the whole year,
+   outnumber it: the year-wide mode then pointed at the household and the grow's days were dropped.
 
-Score in [0, 1] = persistence * coverage * weekly balance * shape, each in [0, 1]:
+Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likeness, each in [0, 1]:
 - persistence = 1 - exp(-n_block_days / PERSIST_DAYS): weeks of evidence, not days;
 - coverage = block days / observed days in the run: a grow lights (nearly) every day;
 - weekly balance = the least-covered weekday's coverage / coverage: lamps ignore weekends, shops and shifts do not;
 - shape = median edge share (clipped to [0, 1]) * c / (c + CONTRAST_HALF) * h / (h + SHARPNESS_HALF) with c and h
   the median contrast and sharpness: the step happens at the edges, stands clear of the background's spread, and
-  its edges tower over the background's own slot-to-slot wiggle.
+  its edges tower over the background's own slot-to-slot wiggle;
+- lamp likeness separates lamps from a building's daily schedule, which passes everything above when it runs every
+  day: H / (H + max(v, 0)) for v = plateau roughness (lamps add a constant: the plateau wanders no more than the
+  OFF hours; an occupied building's has a morning peak, HVAC cycling), step_cv (lamps draw the same kW every day;
+  HVAC follows the weather), weekday_spread (a building's Sunday plateau differs even when it is open), each with
+  its own half-credit constant H, times length_steadiness (a timer keeps its length to the slot; a dusk-to-dawn
+  photocell's night length drifts with the season).
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
-(thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness).
+(thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
+likeness).
+
+Onset: `days_without_before` counts the observed days before the run back to the last earlier day of the same block
+(same anchor, dense), `new_block` says whether that is at least NEW_BLOCK_MIN_DAYS: a block that appeared (as a grow
+does) rather than one that was always there (a building's schedule). Fusion weighs it; the score does not, since a
+grow may also run through the whole series.
+Limit: one block per day. A lamp block beside a bigger daily block (a shop's opening hours with a night grow) is not
+seen: the day's best block is the shop.
 """
 
 from __future__ import annotations
@@ -26,7 +47,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wattwatch.core.blocks import PHOTOPERIOD_HOURS, PHOTOPERIOD_TOL_HOURS, DailyBlocks, fit_daily_blocks, row_median
+from wattwatch.core.blocks import (
+    MAD_TO_SD,
+    PHOTOPERIOD_HOURS,
+    PHOTOPERIOD_TOL_HOURS,
+    DailyBlocks,
+    fit_daily_blocks,
+    row_median,
+)
 
 # Photoperiod classes: vegetative 18/6 and flowering 12/12, in this order (class index 0, 1). Fitted lengths within
 # PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h and 11-13 h on whole-hour candidates, which
@@ -40,7 +68,12 @@ MIN_DAY_EDGE_SHARE = 0.5  # at least half the step happens at the edges (not a r
 # Lights-on may wander this far from the dominant slot: minutes of jitter and a timer that ignores DST (+1 h in
 # summer local time). One slot more than the hour at coarse resolution would admit EV-like wandering starts.
 START_TOL_HOURS = 1.0
+N_ANCHOR_CANDIDATES = 4  # clock anchors tried per meter and per anchor kind (lights-on, lights-off)
 STEP_RATIO = 1.6  # a block day's step within [median / 1.6, median * 1.6]: the same lamps every day
+DENSITY_HALF_DAYS = 7  # block density is judged over the day +- a week
+MIN_DENSITY = 0.4  # a block day counts only where 40 % of the surrounding fortnight holds the block: sporadic matches
+# of a busy background (a household's evening peak now and then at the same hour) never chain into a run
+NEW_BLOCK_MIN_DAYS = 28  # four observed weeks without the block before it make it a new block
 LINK_GAP_DAYS = 21  # harvest gaps (3-14 days) plus a few missed days stay inside one grow
 GAP_MIN_DAYS = 3  # a harvest gap is at least this many days without the block; shorter misses are just misses
 SWITCH_WINDOW_DAYS = 7  # the 18 -> 12 switch needs SWITCH_MIN_DAYS of 18 h in the week before and of 12 h after
@@ -48,6 +81,10 @@ SWITCH_MIN_DAYS = 4
 PERSIST_DAYS = 21.0  # persistence 0.63 at three weeks of block days, 0.95 at nine
 CONTRAST_HALF = 2.0  # median contrast giving half credit
 SHARPNESS_HALF = 4.0  # median sharpness giving half credit: household and heating edges sit near 3-5
+ROUGHNESS_HALF = 0.3  # plateau roughness giving half credit: lamps sit near 0 (up to 0.3 for a small lamp whose
+# block holds a household's evening peak), an occupied building's plateau wanders well above
+STEP_CV_HALF = 0.1  # step CV giving half credit: lamps draw the same kW every day, HVAC follows the weather
+WEEKDAY_SPREAD_HALF = 0.25  # weekday step spread giving half credit (a building's Sunday plateau differs)
 
 
 @dataclass(frozen=True)
@@ -68,6 +105,13 @@ class PhotoperiodResult:
     contrast: np.ndarray  # float64: median contrast over block days
     edge_share: np.ndarray  # float64: median edge share over block days
     sharpness: np.ndarray  # float64: median sharpness over block days
+    roughness: np.ndarray  # float64: median plateau roughness over block days (~0 = constant lamp power)
+    length_steadiness: np.ndarray  # float64: share of main-class block days within one slot of the median length
+    step_cv: np.ndarray  # float64: robust day-to-day spread of the main-class step beyond the background level's own
+    # spread, relative to the step (~0 = the same kW every day, as lamps draw)
+    weekday_spread: np.ndarray  # float64: largest |weekday median edge / median edge - 1| (buildings' Sundays)
+    days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
+    new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
     is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
     days: DailyBlocks  # per meter-day block fit [m, d]
 
@@ -94,16 +138,23 @@ def aggregate_days(
     min_day_sharpness: float = MIN_DAY_SHARPNESS,
     min_day_edge_share: float = MIN_DAY_EDGE_SHARE,
     start_tol_hours: float = START_TOL_HOURS,
+    n_anchor_candidates: int = N_ANCHOR_CANDIDATES,
     step_ratio: float = STEP_RATIO,
+    density_half_days: int = DENSITY_HALF_DAYS,
+    min_density: float = MIN_DENSITY,
     link_gap_days: int = LINK_GAP_DAYS,
     gap_min_days: int = GAP_MIN_DAYS,
+    new_block_min_days: int = NEW_BLOCK_MIN_DAYS,
     switch_window_days: int = SWITCH_WINDOW_DAYS,
     switch_min_days: int = SWITCH_MIN_DAYS,
     persist_days: float = PERSIST_DAYS,
     contrast_half: float = CONTRAST_HALF,
     sharpness_half: float = SHARPNESS_HALF,
+    roughness_half: float = ROUGHNESS_HALF,
+    weekday_spread_half: float = WEEKDAY_SPREAD_HALF,
+    step_cv_half: float = STEP_CV_HALF,
 ) -> PhotoperiodResult:
-    """Across-days half of the detector (module doc): block days, the grow run, its summary and score."""
+    """Across-days half of the detector (module doc): candidate clock anchors, the grow run, its summary and score."""
     m, d = days.start.shape
     hours = days.length * slot_hours
     cls = np.full((m, d), -1, dtype=np.int64)
@@ -118,15 +169,93 @@ def aggregate_days(
             & (days.edge_share >= min_day_edge_share)
         )
     tol = max(1, int(round(start_tol_hours / slot_hours)))
-    offset, dominant = _start_offsets(days.start, cls, good, n_slots, tol)
-    near = good & (np.abs(offset) <= tol)
-    block = near & _steady_step(days.step, cls, near, step_ratio)
-    run = _longest_run(block, link_gap_days)
-    halves = (contrast_half, sharpness_half)
+    best = {"quality": np.full(m, -1.0), "run": np.zeros((m, d), bool), "dense": np.zeros((m, d), bool)}
+    for anchor in _anchor_slots(days, n_slots):
+        for slot in _candidate_slots(anchor, good, n_slots, tol, n_anchor_candidates).T:
+            near = good & (slot[:, None] >= 0) & (_circular_distance(anchor - slot[:, None], n_slots) <= tol)
+            block = near & _steady_step(days.step, cls, near, step_ratio)
+            dense = block & (_density(block, days.observed, density_half_days) >= min_density)
+            run = _longest_run(dense, link_gap_days)
+            quality = _run_quality(run, days.observed)
+            better = quality > best["quality"]
+            best["quality"] = np.where(better, quality, best["quality"])
+            best["run"] = np.where(better[:, None], run, best["run"])
+            best["dense"] = np.where(better[:, None], dense, best["dense"])
+    run = best["run"]
+    offset, dominant = _start_offsets(days.start, cls, run, n_slots, tol)
+    halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
     summary = _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves)
+    onset = _onset(run, best["dense"], days.observed, new_block_min_days)
     return PhotoperiodResult(
-        **summary, switch_day=_switch_day(run, cls, switch_window_days, switch_min_days), is_block=run, days=days
+        **summary, **onset, switch_day=_switch_day(run, cls, switch_window_days, switch_min_days), is_block=run,
+        days=days,
     )
+
+
+def _anchor_slots(days, n_slots):
+    """The two clock anchors of each day's block: lights-on slot and lights-off slot (-1 where no block). A grow
+    keeps one of them when it switches 18 h -> 12 h, so either anchor links the vegetative and flowering phases."""
+    off = np.where(days.start >= 0, (days.start + days.length) % n_slots, -1)
+    return days.start, off
+
+
+def _circular_distance(delta, n):
+    delta = delta % n
+    return np.minimum(delta, n - delta)
+
+
+def _candidate_slots(anchor, good, n_slots, tol, n_candidates):
+    """Per meter, up to n_candidates anchor slots [m, n_candidates] (-1 = none): the slots whose +-tol window holds
+    the most good days, each next one at least 2 * tol + 1 slots from those already taken (a peak's shoulders are
+    the same block). Counted over all days, the grow's slot is one of a few peaks even when a background's own
+    blocks fill more days in the year."""
+    m, d = anchor.shape
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    hist = np.bincount((rows * n_slots + anchor)[good], minlength=m * n_slots).reshape(m, n_slots)
+    window = sum(np.roll(hist, k, axis=1) for k in range(-tol, tol + 1))
+    picks = np.full((m, n_candidates), -1, dtype=np.int64)
+    slots = np.arange(n_slots)
+    for k in range(n_candidates):
+        top = np.argmax(window, axis=1)
+        picks[:, k] = np.where(window[np.arange(m), top] > 0, top, -1)
+        window = np.where(_circular_distance(slots[None, :] - top[:, None], n_slots) <= 2 * tol, 0, window)
+    return picks
+
+
+def _density(block, observed, half):
+    """Share of observed days within +-half days of each day that are block days."""
+    m, d = block.shape
+    zero = np.zeros((m, 1), np.int64)
+    cum_block = np.concatenate([zero, np.cumsum(block, axis=1)], axis=1)
+    cum_obs = np.concatenate([zero, np.cumsum(observed, axis=1)], axis=1)
+    day = np.arange(d)
+    lo, hi = np.maximum(day - half, 0), np.minimum(day + half + 1, d)
+    n_obs = cum_obs[:, hi] - cum_obs[:, lo]
+    return (cum_block[:, hi] - cum_block[:, lo]) / np.maximum(n_obs, 1)
+
+
+def _run_quality(run, observed):
+    """Block days times coverage (block days / observed days in the run's span): a long run that holds the block
+    nearly every day beats a longer, patchier one."""
+    n_block = run.sum(axis=1)
+    first = _first_true(run)
+    last = np.where(n_block > 0, run.shape[1] - 1 - _first_true(run[:, ::-1]), -1)
+    day = np.arange(run.shape[1])
+    n_obs = np.sum(observed & (day >= first[:, None]) & (day <= last[:, None]), axis=1)
+    return np.where(n_block > 0, n_block**2 / np.maximum(n_obs, 1), 0.0)
+
+
+def _onset(run, dense, observed, min_days):
+    """When the block began: observed days before the run's first day back to the last earlier day of the same
+    block (same clock anchor, dense), and whether that is at least min_days (a new block, not a lifelong one)."""
+    m, d = run.shape
+    first = _first_true(run)
+    day = np.arange(d)
+    earlier = dense & (day < first[:, None])
+    last_before = np.where(earlier.any(axis=1), d - 1 - _first_true(earlier[:, ::-1]), -1)
+    between = observed & (day > last_before[:, None]) & (day < first[:, None])
+    without = np.where(first >= 0, between.sum(axis=1), 0)
+    return {"days_without_before": without.astype(np.int64), "new_block": (first >= 0) & (without >= min_days)}
 
 
 def _start_offsets(start, cls, good, n_slots, tol):
@@ -198,16 +327,28 @@ def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persi
     mean_offset = np.sum(np.where(in_dom, offset, 0), axis=1) / np.maximum(in_dom.sum(axis=1), 1)
     dom_start = np.take_along_axis(dominant, main_cls[:, None], axis=1)[:, 0]
     on_hour = np.where(has, ((dom_start + mean_offset) * slot_hours) % 24.0, np.nan)
-    hours_on = row_median(np.where(in_dom, days.length * slot_hours, np.nan))
+    main_length = row_median(np.where(in_dom, days.length.astype(np.float64), np.nan))
+    hours_on = main_length * slot_hours
+    with np.errstate(invalid="ignore"):
+        steady_length = np.sum(in_dom & (np.abs(days.length - main_length[:, None]) <= 1), axis=1)
+    length_steadiness = np.where(has, steady_length / np.maximum(in_dom.sum(axis=1), 1), 0.0)
+
+    step_cv, weekday_spread = _day_to_day(days, in_dom)
 
     lamp_kw = row_median(np.where(run, days.edge_kw, np.nan))
     contrast = row_median(np.where(run, days.contrast, np.nan))
     edge_share = row_median(np.where(run, days.edge_share, np.nan))
     sharpness = row_median(np.where(run, days.sharpness, np.nan))
+    roughness = row_median(np.where(run, days.roughness, np.nan))
     persistence = 1.0 - np.exp(-n_block / persist_days)
-    credit = [np.nan_to_num(v / (v + half)) for v, half in zip((contrast, sharpness), halves)]
+    contrast_half, sharpness_half, roughness_half, weekday_half, step_cv_half = halves
+    credit = [np.nan_to_num(v / (v + half)) for v, half in zip((contrast, sharpness), (contrast_half, sharpness_half))]
     shape = np.clip(np.nan_to_num(edge_share), 0.0, 1.0) * credit[0] * credit[1]
-    score = np.where(has, persistence * coverage * weekly * shape, 0.0)
+    flat = np.nan_to_num(roughness_half / (roughness_half + np.maximum(roughness, 0.0)))
+    same_every_day = np.nan_to_num(weekday_half / (weekday_half + weekday_spread), nan=1.0)
+    constant_kw = np.nan_to_num(step_cv_half / (step_cv_half + np.maximum(step_cv, 0.0)))
+    lamp_like = flat * same_every_day * constant_kw * length_steadiness
+    score = np.where(has, persistence * coverage * weekly * shape * lamp_like, 0.0)
     return {
         "score": score,
         "lamp_kw": lamp_kw,
@@ -222,7 +363,28 @@ def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persi
         "contrast": contrast,
         "edge_share": edge_share,
         "sharpness": sharpness,
+        "roughness": roughness,
+        "length_steadiness": length_steadiness,
+        "step_cv": step_cv,
+        "weekday_spread": weekday_spread,
     }
+
+
+def _day_to_day(days, in_dom):
+    """How steady the lamp kW is over the main-class block days: the step's robust relative spread beyond the
+    background level's own spread, and the largest deviation of one weekday's median edge jump from the median
+    edge jump (edges are measured next to the switch, so a household's weekend shape moves them little)."""
+    main_step = row_median(np.where(in_dom, days.step, np.nan))
+    main_base = row_median(np.where(in_dom, days.base, np.nan))
+    main_edge = row_median(np.where(in_dom, days.edge_kw, np.nan))
+    weekday = np.arange(in_dom.shape[1]) % 7
+    weekday_edges = np.stack([row_median(np.where(in_dom & (weekday == w), days.edge_kw, np.nan)) for w in range(7)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step_dev = row_median(np.abs(np.where(in_dom, days.step, np.nan) / main_step[:, None] - 1.0))
+        base_dev = row_median(np.abs(np.where(in_dom, days.base, np.nan) - main_base[:, None])) / main_step
+        deviation = np.abs(weekday_edges / main_edge - 1.0)
+    spread = np.max(np.where(np.isnan(deviation), -np.inf, deviation), axis=0)
+    return MAD_TO_SD * (step_dev - base_dev), np.where(np.isfinite(spread), spread, np.nan)
 
 
 def _gap_lengths(run, span):

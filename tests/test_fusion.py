@@ -1,0 +1,120 @@
+"""Fusion against a per-meter reference written straight from the module's rules, plus the rules' intent."""
+
+import math
+
+import numpy as np
+import pytest
+
+from wattwatch.core import fusion as F
+from wattwatch.core.fusion import fuse
+
+
+def random_inputs(rng, m=40, d=120):
+    observed = rng.random((m, d)) > rng.choice([0.0, 0.2, 0.6], size=(m, 1))
+    first_block = np.where(rng.random(m) < 0.5, rng.integers(0, d, m), -1)
+    change = np.where(rng.random(m) < 0.6, rng.integers(0, d, m), -1)
+    nan_some = lambda x: np.where(rng.random(m) < 0.1, np.nan, x)  # noqa: E731
+    return dict(
+        category=rng.integers(-1, 6, m),
+        is_billing=rng.random(m) < 0.2,
+        observed=observed,
+        lighting_score=nan_some(rng.random(m) * (rng.random(m) < 0.5)),
+        first_block_day=first_block,
+        lamp_kw=rng.gamma(2.0, 2.0, m),
+        coincides_with_block=rng.random(m) < 0.1,
+        increase_score=nan_some(rng.random(m) * 100 * (rng.random(m) < 0.5)),
+        increase_change_day=change,
+        peer_score=nan_some(rng.random(m) * (rng.random(m) < 0.5)),
+        lookalikes=np.where(rng.random((m, 5)) < 0.2, rng.random((m, 5)), 0.0),
+        greenhouse=rng.random(m) * (rng.random(m) < 0.2),
+        drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
+        flat_score=rng.random(m) * (rng.random(m) < 0.3),
+        flat_returned=rng.random(m) < 0.5,
+        lost_kw=rng.gamma(1.0, 1.0, m),
+        feeder_score=rng.random(m) * (rng.random(m) < 0.2),
+        feeder_explained_kwh_day=rng.gamma(1.0, 10.0, m),
+    )
+
+
+def naive_fuse(x, i):
+    """One meter, the rules as the module doc states them."""
+    z = lambda v: 0.0 if math.isnan(v) else float(v)  # noqa: E731
+    clip = lambda v: min(max(z(v), 0.0), 1.0)  # noqa: E731
+    first = int(x["first_block_day"][i])
+    seen_before = int(x["observed"][i, :first].sum()) if first > 0 else 0
+    new_block = first >= 0 and seen_before >= F.NEW_BLOCK_MIN_DAYS
+    home = x["category"][i] == F.RESIDENTIAL
+    lighting = z(x["lighting_score"][i]) * (1.0 if new_block else (F.OLD_BLOCK_WEIGHT_HOME if home else F.OLD_BLOCK_WEIGHT_BUSINESS))
+    change = int(x["increase_change_day"][i])
+    coherent = first >= 0 and change >= 0 and abs(change - first) <= F.COHERENT_DAYS
+    lookalike = max(z(v) for v in x["lookalikes"][i])
+    increase = z(x["increase_score"][i]) / 100.0 * (1.0 if coherent else 1.0 - lookalike)
+    grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(x["peer_score"][i]))
+    grow *= 1 - (1 - F.GREENHOUSE_KEEP) * z(x["greenhouse"][i])
+    flat = z(x["flat_score"][i]) * (F.FLAT_RETURNED_KEEP if x["flat_returned"][i] else 1.0)
+    theft = 1 - (1 - F.W_DROP * clip(x["drop_score"][i])) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
+    score = (1 - (1 - grow) * (1 - theft)) * (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
+    return score, grow, theft, new_block, coherent
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fuse_matches_the_per_meter_reference(seed):
+    x = random_inputs(np.random.default_rng(seed))
+    got = fuse(**x)
+    for i in range(len(x["category"])):
+        score, grow, theft, new_block, coherent = naive_fuse(x, i)
+        assert got.score[i] == pytest.approx(score, abs=1e-9)
+        assert got.grow[i] == pytest.approx(grow, abs=1e-12)
+        assert got.theft[i] == pytest.approx(theft, abs=1e-12)
+        assert (got.new_block[i], got.coherent[i]) == (new_block, coherent)
+    assert np.all((got.score >= 0) & (got.score <= 100))
+
+
+def test_no_meters_and_no_days():
+    x = random_inputs(np.random.default_rng(0), m=0, d=0)
+    assert fuse(**x).score.shape == (0,)
+
+
+def one(**overrides):
+    x = random_inputs(np.random.default_rng(1), m=1, d=100)
+    quiet = dict(
+        category=np.array([0]), is_billing=np.array([False]), observed=np.ones((1, 100), bool),
+        lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
+        increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
+        lookalikes=np.zeros((1, 5)), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
+        flat_score=np.array([0.0]), flat_returned=np.array([False]), feeder_score=np.array([0.0]),
+    )
+    x.update(quiet)
+    x.update({k: np.asarray(v) for k, v in overrides.items()})
+    return fuse(**x)
+
+
+def test_a_new_lamp_block_outweighs_one_that_was_always_there():
+    new = one(lighting_score=[0.6], first_block_day=[60])
+    old_home = one(lighting_score=[0.6], first_block_day=[0])
+    old_shop = one(lighting_score=[0.6], first_block_day=[0], category=[1])
+    assert new.score[0] > old_home.score[0] > old_shop.score[0] > 0
+
+
+def test_look_alikes_discount_a_rise_unless_it_began_with_the_lamps():
+    rise = dict(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0.9, 0, 0, 0, 0]])
+    explained = one(**rise)
+    with_lamps = one(**rise, lighting_score=[0.3], first_block_day=[55])
+    assert explained.increase[0] == pytest.approx(0.08)
+    assert with_lamps.increase[0] == pytest.approx(0.8) and with_lamps.coherent[0]
+
+
+def test_a_greenhouse_keeps_only_a_tenth_of_its_grow_evidence():
+    grow = one(lighting_score=[0.8], first_block_day=[60])
+    greenhouse = one(lighting_score=[0.8], first_block_day=[60], category=[3], greenhouse=[1.0])
+    assert greenhouse.grow[0] == pytest.approx(F.GREENHOUSE_KEEP * grow.grow[0])
+
+
+def test_monthly_reads_weigh_less_and_flat_runs_that_ended_weigh_less():
+    assert one(drop_score=[0.7], is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(drop_score=[0.7]).score[0])
+    assert one(flat_score=[0.9], flat_returned=[True]).theft[0] < one(flat_score=[0.9]).theft[0]
+
+
+def test_unmetered_energy_estimate_only_with_theft_evidence():
+    assert one(lost_kw=[2.0]).unmetered_kwh_day[0] == 0.0
+    assert one(drop_score=[0.5], lost_kw=[2.0], feeder_explained_kwh_day=[10.0]).unmetered_kwh_day[0] == pytest.approx(48.0)
