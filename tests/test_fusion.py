@@ -10,14 +10,14 @@ from wattwatch.core.fusion import fuse
 
 
 def random_inputs(rng, m=40, d=120):
-    observed = rng.random((m, d)) > rng.choice([0.0, 0.2, 0.6], size=(m, 1))
+    """Per-meter summaries as the detectors give them; d is the length of the day axis they index."""
     first_block = np.where(rng.random(m) < 0.5, rng.integers(0, d, m), -1)
     change = np.where(rng.random(m) < 0.6, rng.integers(0, d, m), -1)
     nan_some = lambda x: np.where(rng.random(m) < 0.1, np.nan, x)  # noqa: E731
     return dict(
         category=rng.integers(-1, 6, m),
         is_billing=rng.random(m) < 0.2,
-        observed=observed,
+        new_block=rng.random(m) < 0.5,
         lighting_score=nan_some(rng.random(m) * (rng.random(m) < 0.5)),
         first_block_day=first_block,
         lamp_kw=rng.gamma(2.0, 2.0, m),
@@ -28,6 +28,7 @@ def random_inputs(rng, m=40, d=120):
         lookalikes=np.where(rng.random((m, 5)) < 0.2, rng.random((m, 5)), 0.0),
         greenhouse=rng.random(m) * (rng.random(m) < 0.2),
         drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
+        drop_shape_similarity=nan_some(rng.random(m)),
         flat_score=rng.random(m) * (rng.random(m) < 0.3),
         flat_returned=rng.random(m) < 0.5,
         lost_kw=rng.gamma(1.0, 1.0, m),
@@ -41,18 +42,29 @@ def naive_fuse(x, i):
     z = lambda v: 0.0 if math.isnan(v) else float(v)  # noqa: E731
     clip = lambda v: min(max(z(v), 0.0), 1.0)  # noqa: E731
     first = int(x["first_block_day"][i])
-    seen_before = int(x["observed"][i, :first].sum()) if first > 0 else 0
-    new_block = first >= 0 and seen_before >= F.NEW_BLOCK_MIN_DAYS
+    new_block = first >= 0 and bool(x["new_block"][i])
     home = x["category"][i] == F.RESIDENTIAL
     lighting = z(x["lighting_score"][i]) * (1.0 if new_block else (F.OLD_BLOCK_WEIGHT_HOME if home else F.OLD_BLOCK_WEIGHT_BUSINESS))
     change = int(x["increase_change_day"][i])
-    coherent = first >= 0 and change >= 0 and abs(change - first) <= F.COHERENT_DAYS
+    lit = first >= 0 and z(x["lighting_score"][i]) >= F.COHERENT_MIN_LIGHTING
+    coherent = lit and change >= 0 and abs(change - first) <= F.COHERENT_DAYS
     lookalike = max(z(v) for v in x["lookalikes"][i])
-    increase = z(x["increase_score"][i]) / 100.0 * (1.0 if coherent else 1.0 - lookalike)
-    grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(x["peer_score"][i]))
+    explained = 0.0 if coherent else lookalike
+    increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
+    if not (lit or x["is_billing"][i]):
+        increase *= F.NO_BLOCK_INCREASE_KEEP
+    peers = z(x["peer_score"][i]) * (1.0 - explained)
+    grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
     grow *= 1 - (1 - F.GREENHOUSE_KEEP) * z(x["greenhouse"][i])
     flat = z(x["flat_score"][i]) * (F.FLAT_RETURNED_KEEP if x["flat_returned"][i] else 1.0)
-    theft = 1 - (1 - F.W_DROP * clip(x["drop_score"][i])) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
+    shape = x["drop_shape_similarity"][i]
+    if math.isnan(shape):
+        shape_weight = 1.0
+    else:
+        ramp = min(max((shape - F.SHAPE_LOW) / (F.SHAPE_HIGH - F.SHAPE_LOW), 0.0), 1.0)
+        shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
+    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight
+    theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     score = (1 - (1 - grow) * (1 - theft)) * (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
     return score, grow, theft, new_block, coherent
 
@@ -78,10 +90,11 @@ def test_no_meters_and_no_days():
 def one(**overrides):
     x = random_inputs(np.random.default_rng(1), m=1, d=100)
     quiet = dict(
-        category=np.array([0]), is_billing=np.array([False]), observed=np.ones((1, 100), bool),
+        category=np.array([0]), is_billing=np.array([False]), new_block=np.array([False]),
         lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
         increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
         lookalikes=np.zeros((1, 5)), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
+        drop_shape_similarity=np.array([np.nan]),
         flat_score=np.array([0.0]), flat_returned=np.array([False]), feeder_score=np.array([0.0]),
     )
     x.update(quiet)
@@ -90,23 +103,33 @@ def one(**overrides):
 
 
 def test_a_new_lamp_block_outweighs_one_that_was_always_there():
-    new = one(lighting_score=[0.6], first_block_day=[60])
+    new = one(lighting_score=[0.6], first_block_day=[60], new_block=[True])
     old_home = one(lighting_score=[0.6], first_block_day=[0])
     old_shop = one(lighting_score=[0.6], first_block_day=[0], category=[1])
     assert new.score[0] > old_home.score[0] > old_shop.score[0] > 0
 
 
 def test_look_alikes_discount_a_rise_unless_it_began_with_the_lamps():
-    rise = dict(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0.9, 0, 0, 0, 0]])
+    rise = dict(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0.9, 0, 0, 0, 0]], peer_score=[0.5])
     explained = one(**rise)
     with_lamps = one(**rise, lighting_score=[0.3], first_block_day=[55])
-    assert explained.increase[0] == pytest.approx(0.08)
+    faint_lamps = one(**rise, lighting_score=[0.05], first_block_day=[55])
+    assert explained.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_INCREASE_KEEP)
+    assert explained.peers[0] == pytest.approx(0.05)
     assert with_lamps.increase[0] == pytest.approx(0.8) and with_lamps.coherent[0]
+    assert not faint_lamps.coherent[0]
+
+
+def test_a_drop_that_kept_its_shape_weighs_more_than_one_that_lost_it():
+    scaled = one(drop_score=[0.4], drop_shape_similarity=[0.97])
+    emptied = one(drop_score=[0.4], drop_shape_similarity=[0.6])
+    assert scaled.theft[0] == pytest.approx(F.W_DROP * 0.4 ** F.DROP_POWER)
+    assert emptied.theft[0] == pytest.approx(F.SHAPE_FLOOR * scaled.theft[0])
 
 
 def test_a_greenhouse_keeps_only_a_tenth_of_its_grow_evidence():
-    grow = one(lighting_score=[0.8], first_block_day=[60])
-    greenhouse = one(lighting_score=[0.8], first_block_day=[60], category=[3], greenhouse=[1.0])
+    grow = one(lighting_score=[0.8], first_block_day=[60], new_block=[True])
+    greenhouse = one(lighting_score=[0.8], first_block_day=[60], new_block=[True], category=[3], greenhouse=[1.0])
     assert greenhouse.grow[0] == pytest.approx(F.GREENHOUSE_KEEP * grow.grow[0])
 
 

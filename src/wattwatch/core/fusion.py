@@ -23,19 +23,30 @@ from wattwatch.schema import CATEGORIES
 RESIDENTIAL = CATEGORIES.index("residential")
 AGRICULTURAL = CATEGORIES.index("agricultural")
 
-# A lamp block that appears after weeks without one is a grow's signature; a block present from the first day may
-# be a building's schedule (shops, offices, public buildings) or a grow older than the data. Homes rarely run a
-# strict 12/18 h block of several kW every day, so an old block in a home keeps more weight than in a business.
-NEW_BLOCK_MIN_DAYS = 28  # observed days before the block's first day that make it "new"
+# A lamp block that appears after weeks without one (photoperiod's `new_block`) is a grow's signature; a block present
+# from the first day may be a building's schedule (shops, offices, public buildings) or a grow older than the data.
+# Homes rarely run a strict 12/18 h block of several kW every day, so an old block in a home keeps more weight.
 OLD_BLOCK_WEIGHT_HOME = 0.6
 OLD_BLOCK_WEIGHT_BUSINESS = 0.25
 # When the increase's change day falls within this many days of the first lamp day, the rise is the lamps' rise:
 # look-alikes do not discount it.
 COHERENT_DAYS = 28
+COHERENT_MIN_LIGHTING = 0.1  # ... and when there is a lamp block worth the name
+# On an interval meter a grow's lamps show as a daily block; a rise with no block at all is more often something else
+# (heating that started this winter, a new appliance), so it keeps this share of its weight. Monthly reads cannot
+# show blocks and keep their full weight.
+NO_BLOCK_INCREASE_KEEP = 0.6
 W_LIGHTING = 1.0
 W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but unspecific sign
 W_PEERS = 0.35  # far above peers is weak alone: big families, home businesses
 W_DROP = 0.9
+# drop scores are products of many [0, 1] factors (size, noise, persistence, season, peers): the square root puts a
+# clear 50 % fall that lasts on the scale of the other evidence
+DROP_POWER = 0.5
+# A bypass takes energy from the supply, so the metered day keeps its shape, scaled down; a building that emptied
+# (closure, refurbishment) keeps only its standby load and loses its shape. Shape similarity (0..1) under
+# SHAPE_LOW keeps SHAPE_FLOOR of the drop evidence, rising to all of it at SHAPE_HIGH; unknown shape is no penalty.
+SHAPE_LOW, SHAPE_HIGH, SHAPE_FLOOR = 0.75, 0.95, 0.5
 # A flat or zero run after normal use is a stuck or bypassed meter, or an empty home: strong only when it lasts to
 # the end of the data; one the old level came back from is more likely a vacancy.
 W_FLAT = 0.8
@@ -59,7 +70,7 @@ class FusedScores:
     drop: np.ndarray
     flat: np.ndarray
     feeder: np.ndarray
-    new_block: np.ndarray  # bool: the lamp block began after NEW_BLOCK_MIN_DAYS observed days without it
+    new_block: np.ndarray  # bool: the lamp block appeared after weeks without it
     coherent: np.ndarray  # bool: the increase began when the lamp block did
     lookalike: np.ndarray  # [0, 1] the strongest non-greenhouse look-alike likelihood
     greenhouse: np.ndarray  # [0, 1]
@@ -79,8 +90,8 @@ def fuse(
     *,
     category: np.ndarray,
     is_billing: np.ndarray,
-    observed: np.ndarray,
     lighting_score: np.ndarray,
+    new_block: np.ndarray,
     first_block_day: np.ndarray,
     lamp_kw: np.ndarray,
     coincides_with_block: np.ndarray,
@@ -90,35 +101,39 @@ def fuse(
     lookalikes: np.ndarray,
     greenhouse: np.ndarray,
     drop_score: np.ndarray,
+    drop_shape_similarity: np.ndarray,
     flat_score: np.ndarray,
     flat_returned: np.ndarray,
     lost_kw: np.ndarray,
     feeder_score: np.ndarray,
     feeder_explained_kwh_day: np.ndarray,
 ) -> FusedScores:
-    """All inputs per meter (length m) except `observed` bool[m, d] (days with data) and `lookalikes` [m, k]
-    (likelihoods of the non-greenhouse look-alikes)."""
+    """All inputs per meter (length m) except `lookalikes` [m, k] (likelihoods of the non-greenhouse look-alikes)."""
     m = len(category)
-    observed = np.asarray(observed, dtype=bool)
     first = np.asarray(first_block_day, dtype=np.int64)
-    observed_before = np.cumsum(observed, axis=1)
-    seen_before = np.where(first > 0, observed_before[np.arange(m), np.clip(first - 1, 0, None)], 0) if m else first
     has_block = first >= 0
-    new_block = has_block & (seen_before >= NEW_BLOCK_MIN_DAYS)
+    new_block = has_block & np.asarray(new_block, dtype=bool)
     old_weight = np.where(category == RESIDENTIAL, OLD_BLOCK_WEIGHT_HOME, OLD_BLOCK_WEIGHT_BUSINESS)
     lighting = np.nan_to_num(lighting_score) * np.where(new_block, 1.0, old_weight)
 
     change = np.asarray(increase_change_day, dtype=np.int64)
-    coherent = has_block & (change >= 0) & (np.abs(change - first) <= COHERENT_DAYS)
+    lit = has_block & (np.nan_to_num(lighting_score) >= COHERENT_MIN_LIGHTING)
+    coherent = lit & (change >= 0) & (np.abs(change - first) <= COHERENT_DAYS)
     lookalike = np.max(np.nan_to_num(lookalikes), axis=1) if np.size(lookalikes) else np.zeros(m)
-    increase = np.nan_to_num(increase_score) / INCREASE_SCALE
-    increase = np.where(coherent, increase, increase * (1.0 - lookalike))
+    # A legitimate cause explains both the rise and the high use against peers, unless the rise began with the lamps.
+    explained = np.where(coherent, 0.0, lookalike)
+    increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
+    increase = increase * np.where(lit | is_billing, 1.0, NO_BLOCK_INCREASE_KEEP)
+    peers = np.nan_to_num(peer_score) * (1.0 - explained)
 
-    grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peer_score))
+    grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers))
     greenhouse = np.nan_to_num(greenhouse)
     grow = grow * (1.0 - (1.0 - GREENHOUSE_KEEP) * greenhouse)
     flat = np.nan_to_num(flat_score) * np.where(flat_returned, FLAT_RETURNED_KEEP, 1.0)
-    theft = noisy_or((W_DROP, drop_score), (W_FLAT, flat), (W_FEEDER, feeder_score))
+    shape = np.clip((np.asarray(drop_shape_similarity, dtype=np.float64) - SHAPE_LOW) / (SHAPE_HIGH - SHAPE_LOW), 0, 1)
+    shape_weight = np.where(np.isnan(shape), 1.0, SHAPE_FLOOR + (1.0 - SHAPE_FLOOR) * shape)
+    drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight
+    theft = noisy_or((W_DROP, drop), (W_FLAT, flat), (W_FEEDER, feeder_score))
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)
     score = noisy_or((1.0, grow), (1.0, theft)) * np.where(is_billing, BILLING_WEIGHT, 1.0) * 100.0
     unmetered = np.where(
@@ -126,7 +141,7 @@ def fuse(
     )
     return FusedScores(
         score=score, grow=grow, theft=theft, lighting=lighting, increase=increase,
-        peers=np.nan_to_num(peer_score), drop=np.nan_to_num(drop_score), flat=flat, feeder=np.nan_to_num(feeder_score),
+        peers=peers, drop=drop, flat=flat, feeder=np.nan_to_num(feeder_score),
         new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),
         unmetered_kwh_day=unmetered,

@@ -46,8 +46,8 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
     return fuse(
         category=ev.info.category,
         is_billing=ev.daily.is_billing,
-        observed=np.isfinite(ev.daily.kwh),
         lighting_score=ev.lighting.score,
+        new_block=ev.lighting.new_block,
         first_block_day=ev.lighting.first_block_day,
         lamp_kw=ev.lighting.lamp_kw,
         coincides_with_block=ev.drop.coincides_with_block,
@@ -57,6 +57,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         lookalikes=np.stack([getattr(la, name) for name in LOOKALIKE_NAMES if name != "greenhouse"], axis=1),
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
+        drop_shape_similarity=ev.drop.shape_similarity,
         flat_score=ev.drop.flat_score,
         flat_returned=ev.drop.flat_returned,
         lost_kw=ev.drop.lost_kw,
