@@ -49,3 +49,11 @@ def test_commands_named_in_readme_exist():
     runner = CliRunner()
     for command in named:
         assert runner.invoke(app, [command, "--help"]).exit_code == 0, command
+
+
+def test_every_signal_is_documented_with_its_meaning():
+    from wattwatch.scan.findings import SIGNALS
+
+    detectors = (ROOT / "docs" / "detectors.md").read_text(encoding="utf-8")
+    for signal, meaning in SIGNALS.items():
+        assert f"| `{signal}` | {meaning} |" in detectors, f"signal {signal} missing or out of date in docs/detectors.md"

@@ -16,14 +16,30 @@ from wattwatch.schema import CATEGORIES
 MIN_SHOWN = 0.1  # a part of the score under this is not worth a line
 LIKELY_LOOKALIKE = 0.5  # a look-alike at or above this is reported as a possible innocent cause
 MONTHLY_READS = "monthly_reads"
+#: Every signal a lead can carry, declared once with what it means (docs/detectors.md is tested against this).
+SIGNALS: dict[str, str] = {
+    "grow_lights": "a daily lamp block of about 12 or 18 h at a fixed clock time, with sharp edges and a flat plateau",
+    "strange_increase": "a lasting rise against the premises' own history (and the same weeks last year)",
+    "peer_outlier": "far more use than premises of the same category, size and city",
+    "bypass_with_lights": "the metered level fell while lamp blocks appeared: lamps wired past the meter",
+    "sustained_drop": "a lasting fall against the premises' own history and its peers",
+    "flat_meter": "a meter stuck flat or at zero for weeks after normal use",
+    "feeder_loss": "the feeder's unmetered energy rose when this meter fell",
+    "greenhouse": "an agricultural premises with lighting: likely a licensed greenhouse (down-weighted)",
+    MONTHLY_READS: "the meter is read monthly: levels only, weaker evidence",
+}
 SEASONAL_SHARE = 0.5  # under this share of the rise new against last year, the rise reads as seasonal
 
 
 @dataclass(frozen=True)
 class Finding:
-    signal: str
+    signal: str  # a key of SIGNALS
     strength: float  # the part's contribution in [0, 1], for ordering
     text: str
+
+    def __post_init__(self) -> None:
+        if self.signal not in SIGNALS:
+            raise ValueError(f"unknown signal {self.signal!r}")
 
 
 @dataclass(frozen=True)
