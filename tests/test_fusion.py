@@ -65,6 +65,8 @@ def naive_fuse(x, i):
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
     drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight
     theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
+    if x["is_billing"][i]:
+        theft *= F.BILLING_THEFT_KEEP
     score = (1 - (1 - grow) * (1 - theft)) * (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
     return score, grow, theft, new_block, coherent
 
@@ -134,7 +136,10 @@ def test_a_greenhouse_keeps_only_a_tenth_of_its_grow_evidence():
 
 
 def test_monthly_reads_weigh_less_and_flat_runs_that_ended_weigh_less():
-    assert one(drop_score=[0.7], is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(drop_score=[0.7]).score[0])
+    monthly, interval = one(drop_score=[0.7], is_billing=[True]), one(drop_score=[0.7])
+    assert monthly.score[0] == pytest.approx(F.BILLING_WEIGHT * F.BILLING_THEFT_KEEP * interval.score[0])
+    rise = dict(increase_score=[70.0], increase_change_day=[40])
+    assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_INCREASE_KEEP)
     assert one(flat_score=[0.9], flat_returned=[True]).theft[0] < one(flat_score=[0.9]).theft[0]
 
 

@@ -54,6 +54,9 @@ FLAT_RETURNED_KEEP = 0.4
 W_FEEDER = 0.6
 GREENHOUSE_KEEP = 0.1  # a licensed-greenhouse look-alike keeps a tenth of its grow evidence
 BILLING_WEIGHT = 0.6  # monthly reads: levels only, no time of day
+# ... and a fall in monthly bills is weaker still: estimated reads followed by catch-up corrections, empty months and
+# smooth spread-out months (which make any step look clean) all produce falls that are not theft
+BILLING_THEFT_KEEP = 0.5
 INCREASE_SCALE = 100.0  # strange_increase scores are 0..100
 
 
@@ -134,6 +137,7 @@ def fuse(
     shape_weight = np.where(np.isnan(shape), 1.0, SHAPE_FLOOR + (1.0 - SHAPE_FLOOR) * shape)
     drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight
     theft = noisy_or((W_DROP, drop), (W_FLAT, flat), (W_FEEDER, feeder_score))
+    theft = theft * np.where(is_billing, BILLING_THEFT_KEEP, 1.0)
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)
     score = noisy_or((1.0, grow), (1.0, theft)) * np.where(is_billing, BILLING_WEIGHT, 1.0) * 100.0
     unmetered = np.where(
