@@ -30,7 +30,7 @@ def random_inputs(rng, m=40, d=120):
         drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         drop_shape_similarity=nan_some(rng.random(m)),
         flat_score=rng.random(m) * (rng.random(m) < 0.3),
-        flat_returned=rng.random(m) < 0.5,
+        drop_unexplained=rng.random(m),
         lost_kw=rng.gamma(1.0, 1.0, m),
         feeder_score=rng.random(m) * (rng.random(m) < 0.2),
         feeder_explained_kwh_day=rng.gamma(1.0, 10.0, m),
@@ -56,14 +56,14 @@ def naive_fuse(x, i):
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
     grow *= 1 - (1 - F.GREENHOUSE_KEEP) * z(x["greenhouse"][i])
-    flat = z(x["flat_score"][i]) * (F.FLAT_RETURNED_KEEP if x["flat_returned"][i] else 1.0)
+    flat = z(x["flat_score"][i])
     shape = x["drop_shape_similarity"][i]
     if math.isnan(shape):
         shape_weight = 1.0
     else:
         ramp = min(max((shape - F.SHAPE_LOW) / (F.SHAPE_HIGH - F.SHAPE_LOW), 0.0), 1.0)
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
-    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight
+    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * x["drop_unexplained"][i]
     theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
@@ -96,8 +96,8 @@ def one(**overrides):
         lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
         increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
         lookalikes=np.zeros((1, 5)), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
-        drop_shape_similarity=np.array([np.nan]),
-        flat_score=np.array([0.0]), flat_returned=np.array([False]), feeder_score=np.array([0.0]),
+        drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
+        flat_score=np.array([0.0]), feeder_score=np.array([0.0]),
     )
     x.update(quiet)
     x.update({k: np.asarray(v) for k, v in overrides.items()})
@@ -135,12 +135,12 @@ def test_a_greenhouse_keeps_only_a_tenth_of_its_grow_evidence():
     assert greenhouse.grow[0] == pytest.approx(F.GREENHOUSE_KEEP * grow.grow[0])
 
 
-def test_monthly_reads_weigh_less_and_flat_runs_that_ended_weigh_less():
+def test_monthly_reads_weigh_less_and_falls_the_population_made_too_weigh_less():
     monthly, interval = one(drop_score=[0.7], is_billing=[True]), one(drop_score=[0.7])
     assert monthly.score[0] == pytest.approx(F.BILLING_WEIGHT * F.BILLING_THEFT_KEEP * interval.score[0])
     rise = dict(increase_score=[70.0], increase_change_day=[40])
     assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_INCREASE_KEEP)
-    assert one(flat_score=[0.9], flat_returned=[True]).theft[0] < one(flat_score=[0.9]).theft[0]
+    assert one(drop_score=[0.5], drop_unexplained=[0.25]).theft[0] < one(drop_score=[0.5]).theft[0]
 
 
 def test_unmetered_energy_estimate_only_with_theft_evidence():

@@ -47,10 +47,9 @@ DROP_POWER = 0.5
 # (closure, refurbishment) keeps only its standby load and loses its shape. Shape similarity (0..1) under
 # SHAPE_LOW keeps SHAPE_FLOOR of the drop evidence, rising to all of it at SHAPE_HIGH; unknown shape is no penalty.
 SHAPE_LOW, SHAPE_HIGH, SHAPE_FLOOR = 0.75, 0.95, 0.5
-# A flat or zero run after normal use is a stuck or bypassed meter, or an empty home: strong only when it lasts to
-# the end of the data; one the old level came back from is more likely a vacancy.
+# A flat or zero run after normal use is a stuck or bypassed meter (core.drop already weighs a run the old level came
+# back from, as a vacancy might, at RETURN_WEIGHT)
 W_FLAT = 0.8
-FLAT_RETURNED_KEEP = 0.4
 W_FEEDER = 0.6
 GREENHOUSE_KEEP = 0.1  # a licensed-greenhouse look-alike keeps a tenth of its grow evidence
 BILLING_WEIGHT = 0.6  # monthly reads: levels only, no time of day
@@ -105,8 +104,8 @@ def fuse(
     greenhouse: np.ndarray,
     drop_score: np.ndarray,
     drop_shape_similarity: np.ndarray,
+    drop_unexplained: np.ndarray,
     flat_score: np.ndarray,
-    flat_returned: np.ndarray,
     lost_kw: np.ndarray,
     feeder_score: np.ndarray,
     feeder_explained_kwh_day: np.ndarray,
@@ -132,10 +131,11 @@ def fuse(
     grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers))
     greenhouse = np.nan_to_num(greenhouse)
     grow = grow * (1.0 - (1.0 - GREENHOUSE_KEEP) * greenhouse)
-    flat = np.nan_to_num(flat_score) * np.where(flat_returned, FLAT_RETURNED_KEEP, 1.0)
+    flat = np.nan_to_num(flat_score)
     shape = np.clip((np.asarray(drop_shape_similarity, dtype=np.float64) - SHAPE_LOW) / (SHAPE_HIGH - SHAPE_LOW), 0, 1)
     shape_weight = np.where(np.isnan(shape), 1.0, SHAPE_FLOOR + (1.0 - SHAPE_FLOOR) * shape)
-    drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight
+    # a fall its whole category made at the same time (season, holidays) is not one premises' theft
+    drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight * np.asarray(drop_unexplained)
     theft = noisy_or((W_DROP, drop), (W_FLAT, flat), (W_FEEDER, feeder_score))
     theft = theft * np.where(is_billing, BILLING_THEFT_KEEP, 1.0)
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)

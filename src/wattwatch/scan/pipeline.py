@@ -16,6 +16,7 @@ import numpy as np
 
 from wattwatch.core.fusion import FusedScores, fuse
 from wattwatch.core.lookalikes import NAMES as LOOKALIKE_NAMES
+from wattwatch.core.population import category_curves, unexplained_fall
 from wattwatch.report.html import RunSummary, write_report
 from wattwatch.scan.evidence import Evidence, gather_evidence
 from wattwatch.scan.leads import Lead, build_leads, write_leads_csv
@@ -58,8 +59,10 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
         drop_shape_similarity=ev.drop.shape_similarity,
+        drop_unexplained=unexplained_fall(
+            category_curves(ev.daily.kwh, ev.info.category), ev.info.category, ev.drop.change_day, ev.drop.ratio
+        ),
         flat_score=ev.drop.flat_score,
-        flat_returned=ev.drop.flat_returned,
         lost_kw=ev.drop.lost_kw,
         feeder_score=zeros if feeder is None else feeder.feeder_score,
         feeder_explained_kwh_day=zeros if feeder is None else feeder.explained_kwh_per_day,
