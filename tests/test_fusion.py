@@ -25,6 +25,8 @@ def random_inputs(rng, m=40, d=120):
         increase_score=nan_some(rng.random(m) * 100 * (rng.random(m) < 0.5)),
         increase_change_day=change,
         peer_score=nan_some(rng.random(m) * (rng.random(m) < 0.5)),
+        purchase_score=rng.random(m) * (rng.random(m) < 0.3),
+        purchase_timed=rng.random(m) < 0.15,
         lookalikes=np.where(rng.random((m, 5)) < 0.2, rng.random((m, 5)), 0.0),
         greenhouse=rng.random(m) * (rng.random(m) < 0.2),
         drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
@@ -47,14 +49,16 @@ def naive_fuse(x, i):
     lighting = z(x["lighting_score"][i]) * (1.0 if new_block else (F.OLD_BLOCK_WEIGHT_HOME if home else F.OLD_BLOCK_WEIGHT_BUSINESS))
     change = int(x["increase_change_day"][i])
     lit = first >= 0 and z(x["lighting_score"][i]) >= F.COHERENT_MIN_LIGHTING
-    coherent = lit and change >= 0 and abs(change - first) <= F.COHERENT_DAYS
+    timed = bool(x["purchase_timed"][i])
+    coherent = (lit and change >= 0 and abs(change - first) <= F.COHERENT_DAYS) or timed
     lookalike = max(z(v) for v in x["lookalikes"][i])
     explained = 0.0 if coherent else lookalike
     increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
-    if not (lit or x["is_billing"][i]):
+    if not (lit or x["is_billing"][i] or timed):
         increase *= F.NO_BLOCK_INCREASE_KEEP
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
+    grow = 1 - (1 - grow) * (1 - F.W_PURCHASE * clip(x["purchase_score"][i]))
     grow *= 1 - (1 - F.GREENHOUSE_KEEP) * z(x["greenhouse"][i])
     flat = z(x["flat_score"][i])
     shape = x["drop_shape_similarity"][i]
@@ -95,6 +99,7 @@ def one(**overrides):
         category=np.array([0]), is_billing=np.array([False]), new_block=np.array([False]),
         lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
         increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
+        purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
         lookalikes=np.zeros((1, 5)), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         flat_score=np.array([0.0]), feeder_score=np.array([0.0]),
@@ -146,3 +151,16 @@ def test_monthly_reads_weigh_less_and_falls_the_population_made_too_weigh_less()
 def test_unmetered_energy_estimate_only_with_theft_evidence():
     assert one(lost_kw=[2.0]).unmetered_kwh_day[0] == 0.0
     assert one(drop_score=[0.5], lost_kw=[2.0], feeder_explained_kwh_day=[10.0]).unmetered_kwh_day[0] == pytest.approx(48.0)
+
+
+def test_grow_kit_bought_before_a_rise_explains_it_and_is_a_lead_alone():
+    rise = dict(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0.9, 0, 0, 0, 0]])
+    assert one(**rise, purchase_timed=[True]).increase[0] == pytest.approx(0.8)
+    bypassed = one(purchase_score=[0.7])  # the meter shows nothing at all
+    assert bypassed.score[0] == pytest.approx(100 * F.W_PURCHASE * 0.7)
+
+
+def test_onset_is_the_lamp_block_else_a_clear_rise():
+    onset = F.onset_days(np.array([0.5, 0.0, 0.0, 0.5]), np.array([40, 40, -1, -1]),
+                         np.array([0.0, 50.0, 5.0, 50.0]), np.array([-1, 30, 30, 20]))
+    assert onset.tolist() == [40, 30, -1, 20]

@@ -39,6 +39,9 @@ NO_BLOCK_INCREASE_KEEP = 0.6
 W_LIGHTING = 1.0
 W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but unspecific sign
 W_PEERS = 0.35  # far above peers is weak alone: big families, home businesses
+# Grow kit bought by a buyer linked to the premises: strong, and a lead even when the meter shows nothing (bypass)
+W_PURCHASE = 0.8
+ONSET_MIN_INCREASE = 10.0  # a rise scoring at least this (of 100) can be the onset purchases are timed against
 W_DROP = 0.9
 # drop scores are products of many [0, 1] factors (size, noise, persistence, season, peers): the square root puts a
 # clear 50 % fall that lasts on the scale of the other evidence
@@ -69,11 +72,12 @@ class FusedScores:
     lighting: np.ndarray  # lamp-block evidence after the onset weight
     increase: np.ndarray  # strange-increase evidence after look-alikes
     peers: np.ndarray
+    purchases: np.ndarray
     drop: np.ndarray
     flat: np.ndarray
     feeder: np.ndarray
     new_block: np.ndarray  # bool: the lamp block appeared after weeks without it
-    coherent: np.ndarray  # bool: the increase began when the lamp block did
+    coherent: np.ndarray  # bool: the increase began when the lamp block did, or just after grow kit was bought
     lookalike: np.ndarray  # [0, 1] the strongest non-greenhouse look-alike likelihood
     greenhouse: np.ndarray  # [0, 1]
     bypass_with_lights: np.ndarray  # bool: the metered level fell while lamp blocks appeared
@@ -100,6 +104,8 @@ def fuse(
     increase_score: np.ndarray,
     increase_change_day: np.ndarray,
     peer_score: np.ndarray,
+    purchase_score: np.ndarray,
+    purchase_timed: np.ndarray,
     lookalikes: np.ndarray,
     greenhouse: np.ndarray,
     drop_score: np.ndarray,
@@ -120,15 +126,16 @@ def fuse(
 
     change = np.asarray(increase_change_day, dtype=np.int64)
     lit = has_block & (np.nan_to_num(lighting_score) >= COHERENT_MIN_LIGHTING)
-    coherent = lit & (change >= 0) & (np.abs(change - first) <= COHERENT_DAYS)
+    # grow kit bought just before the rise also says the rise is the lamps' (core.purchases `timed`)
+    coherent = (lit & (change >= 0) & (np.abs(change - first) <= COHERENT_DAYS)) | np.asarray(purchase_timed, bool)
     lookalike = np.max(np.nan_to_num(lookalikes), axis=1) if np.size(lookalikes) else np.zeros(m)
     # A legitimate cause explains both the rise and the high use against peers, unless the rise began with the lamps.
     explained = np.where(coherent, 0.0, lookalike)
     increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
-    increase = increase * np.where(lit | is_billing, 1.0, NO_BLOCK_INCREASE_KEEP)
+    increase = increase * np.where(lit | is_billing | np.asarray(purchase_timed, bool), 1.0, NO_BLOCK_INCREASE_KEEP)
     peers = np.nan_to_num(peer_score) * (1.0 - explained)
 
-    grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers))
+    grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers), (W_PURCHASE, purchase_score))
     greenhouse = np.nan_to_num(greenhouse)
     grow = grow * (1.0 - (1.0 - GREENHOUSE_KEEP) * greenhouse)
     flat = np.nan_to_num(flat_score)
@@ -145,8 +152,18 @@ def fuse(
     )
     return FusedScores(
         score=score, grow=grow, theft=theft, lighting=lighting, increase=increase,
-        peers=peers, drop=drop, flat=flat, feeder=np.nan_to_num(feeder_score),
+        peers=peers, purchases=np.nan_to_num(purchase_score), drop=drop, flat=flat, feeder=np.nan_to_num(feeder_score),
         new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),
         unmetered_kwh_day=unmetered,
     )
+
+
+def onset_days(
+    lighting_score: np.ndarray, first_block_day: np.ndarray, increase_score: np.ndarray, increase_change_day: np.ndarray
+) -> np.ndarray:
+    """When a grow would have started, per meter: the lamp block's first day, else the day of a clear rise, else -1.
+    Purchases are timed against it (core.purchases)."""
+    lit = (np.asarray(first_block_day) >= 0) & (np.nan_to_num(lighting_score) >= COHERENT_MIN_LIGHTING)
+    rose = np.nan_to_num(increase_score) >= ONSET_MIN_INCREASE
+    return np.where(lit, first_block_day, np.where(rose, increase_change_day, -1)).astype(np.int64)

@@ -55,6 +55,8 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         increase_score=ev.increase.score,
         increase_change_day=ev.increase.change_day,
         peer_score=ev.peers.score,
+        purchase_score=zeros,
+        purchase_timed=zeros.astype(bool),
         lookalikes=np.stack([getattr(la, name) for name in LOOKALIKE_NAMES if name != "greenhouse"], axis=1),
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
