@@ -81,3 +81,19 @@ def test_set_overrides_a_setting_and_rejects_unknown(tmp_path):
     result = runner.invoke(app, ["scan", "--out", str(tmp_path), "--set", "nonsense=1"])
     assert result.exit_code != 0
     assert "nonsense" in result.output
+
+
+def test_demo_links_sales_and_writes_no_personal_data(demo_run):
+    out, result = demo_run
+    assert str(out / "links.csv") in result.output
+    with open(out / "links.csv", newline="", encoding="utf-8") as f:
+        links = list(csv.DictReader(f))
+    assert links and list(links[0].keys()) == ["sale_id", "premise_id", "probability"]
+    assert all(0.0 <= float(row["probability"]) <= 1.0 for row in links)
+    with open(out / "data" / "premises.csv", newline="", encoding="utf-8") as f:
+        register = list(csv.DictReader(f))
+    personal = {row[c] for row in register for c in ("account_holder", "phone", "address") if row[c]}
+    for name in ("leads.csv", "links.csv", "report.html", "linkage_model.json"):
+        text = (out / name).read_text(encoding="utf-8")
+        leaked = [value for value in personal if value in text]
+        assert not leaked, f"{name} contains personal data: {leaked[:3]}"

@@ -58,7 +58,8 @@ def naive_fuse(x, i):
         increase *= F.NO_BLOCK_INCREASE_KEEP
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
-    grow = 1 - (1 - grow) * (1 - F.W_PURCHASE * clip(x["purchase_score"][i]))
+    purchases = clip(x["purchase_score"][i]) * (F.GREENHOUSE_KEEP if x["category"][i] == F.AGRICULTURAL else 1.0)
+    grow = 1 - (1 - grow) * (1 - F.W_PURCHASE * purchases)
     grow *= 1 - (1 - F.GREENHOUSE_KEEP) * z(x["greenhouse"][i])
     flat = z(x["flat_score"][i])
     shape = x["drop_shape_similarity"][i]
@@ -158,6 +159,8 @@ def test_grow_kit_bought_before_a_rise_explains_it_and_is_a_lead_alone():
     assert one(**rise, purchase_timed=[True]).increase[0] == pytest.approx(0.8)
     bypassed = one(purchase_score=[0.7])  # the meter shows nothing at all
     assert bypassed.score[0] == pytest.approx(100 * F.W_PURCHASE * 0.7)
+    farm = one(purchase_score=[0.7], category=[F.AGRICULTURAL])  # a licensed greenhouse buys lamps
+    assert farm.score[0] == pytest.approx(F.GREENHOUSE_KEEP * bypassed.score[0])
 
 
 def test_onset_is_the_lamp_block_else_a_clear_rise():

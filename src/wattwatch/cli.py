@@ -213,6 +213,8 @@ def run_pipeline(files, out_dir: Path, db: Path, settings: Settings, timezone, e
         f"{result.n_meters:,} meters, {result.n_leads:,} leads"
     )
     out.print(f"leads:  {result.leads_csv}")
+    if result.links_csv is not None:
+        out.print(f"links:  {result.links_csv}")
     out.print(f"report: {result.report_html}")
 
 

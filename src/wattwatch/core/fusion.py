@@ -135,7 +135,9 @@ def fuse(
     increase = increase * np.where(lit | is_billing | np.asarray(purchase_timed, bool), 1.0, NO_BLOCK_INCREASE_KEEP)
     peers = np.nan_to_num(peer_score) * (1.0 - explained)
 
-    grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers), (W_PURCHASE, purchase_score))
+    # lamps bought for an agricultural premises are what a licensed greenhouse buys
+    purchases = np.nan_to_num(purchase_score) * np.where(category == AGRICULTURAL, GREENHOUSE_KEEP, 1.0)
+    grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers), (W_PURCHASE, purchases))
     greenhouse = np.nan_to_num(greenhouse)
     grow = grow * (1.0 - (1.0 - GREENHOUSE_KEEP) * greenhouse)
     flat = np.nan_to_num(flat_score)
@@ -152,7 +154,7 @@ def fuse(
     )
     return FusedScores(
         score=score, grow=grow, theft=theft, lighting=lighting, increase=increase,
-        peers=peers, purchases=np.nan_to_num(purchase_score), drop=drop, flat=flat, feeder=np.nan_to_num(feeder_score),
+        peers=peers, purchases=purchases, drop=drop, flat=flat, feeder=np.nan_to_num(feeder_score),
         new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),
         unmetered_kwh_day=unmetered,

@@ -10,13 +10,17 @@ import numpy as np
 
 from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
+from wattwatch.core.fusion import onset_days
 from wattwatch.core.increase import IncreaseResult, strange_increase
 from wattwatch.core.lookalikes import LookalikeResult, lookalike_evidence
 from wattwatch.core.peers import PeerResult, peer_outlier
 from wattwatch.core.photoperiod import PhotoperiodResult
+from wattwatch.core.purchases import PurchaseEvidence
 from wattwatch.engine import duckdb as engine
 from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, PremisesIndex, ProfileMatrix
+from wattwatch.linkage import LinkResult, LinkageSettings, link_sales
 from wattwatch.scan.lighting import photoperiod_by_meter
+from wattwatch.scan.sales import purchases_by_meter, sale_lines
 from wattwatch.schema import CATEGORIES
 from wattwatch.settings import Settings
 
@@ -49,6 +53,8 @@ class Evidence:
     lookalikes: LookalikeResult
     drop: DropResult
     feeder: FeederResult | None  # None when no feeder meters were loaded
+    links: LinkResult | None  # None when no sales were loaded
+    purchases: PurchaseEvidence | None  # None when no sales were loaded
 
 
 def register_rows(meter_ids: np.ndarray, known_ids: np.ndarray) -> np.ndarray:
@@ -87,7 +93,9 @@ def meter_info(daily: DailyMatrix, premises: PremisesIndex, feeders: FeederMatri
     )
 
 
-def gather_evidence(con: duckdb.DuckDBPyConnection, settings: Settings, step: Step) -> Evidence:
+def gather_evidence(
+    con: duckdb.DuckDBPyConnection, settings: Settings, step: Step, linkage: LinkageSettings | None = None
+) -> Evidence:
     """Run every detector over every meter in the store; `step(name)` is called as each stage ends."""
     meters = engine.meter_table(con)
     readings = engine.interval_readings(con, settings)
@@ -125,4 +133,14 @@ def gather_evidence(con: duckdb.DuckDBPyConnection, settings: Settings, step: St
             min_history_days=settings.min_history_days,
         )
     step("feeders")
-    return Evidence(daily, hourly, premises, info, feeders, increase, lighting, peers, lookalikes, drop, feeder)
+    links = purchases = None
+    if con.execute("SELECT count(*) FROM sales").fetchone()[0]:
+        links = link_sales(con, linkage or LinkageSettings())
+        onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
+        purchases = purchases_by_meter(
+            sale_lines(con, settings.timezone, daily.first_day), links, info.premise_id, onset
+        )
+    step("sales")
+    return Evidence(
+        daily, hourly, premises, info, feeders, increase, lighting, peers, lookalikes, drop, feeder, links, purchases
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from wattwatch.core.fusion import FusedScores
+from wattwatch.core.fusion import AGRICULTURAL, FusedScores
 from wattwatch.core.peers import SHAPE_FEATURES
 from wattwatch.scan.evidence import Evidence
 from wattwatch.schema import CATEGORIES
@@ -21,6 +21,7 @@ SIGNALS: dict[str, str] = {
     "grow_lights": "a daily lamp block of about 12 or 18 h at a fixed clock time, with sharp edges and a flat plateau",
     "strange_increase": "a lasting rise against the premises' own history (and the same weeks last year)",
     "peer_outlier": "far more use than premises of the same category, size and city",
+    "lamp_purchases": "grow lamps or grow kit bought by a buyer linked to the premises, above all just before a rise",
     "bypass_with_lights": "the metered level fell while lamp blocks appeared: lamps wired past the meter",
     "sustained_drop": "a lasting fall against the premises' own history and its peers",
     "flat_meter": "a meter stuck flat or at zero for weeks after normal use",
@@ -92,7 +93,7 @@ def increase_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         text += f"; likely seasonal: {inc.yoy_ratio[i]:.1f}x the same weeks last year"
     else:
         text += f"; {inc.yoy_ratio[i]:.1f}x the same weeks last year"
-    if fused.coherent[i]:
+    if fused.coherent[i] and fused.lighting[i] >= MIN_SHOWN:
         text += "; the rise began with the lamp block"
     return Finding("strange_increase", float(fused.increase[i]), text + ".")
 
@@ -110,6 +111,21 @@ def peer_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
     if pr.shape_feature[i] >= 0 and abs(pr.shape_z[i]) >= 3:
         text += f"; unusual {SHAPE_FEATURES[pr.shape_feature[i]].replace('_', ' ')} for its peers"
     return Finding("peer_outlier", float(fused.peers[i]), text + ".")
+
+
+def purchase_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    pu = ev.purchases
+    if pu is None or fused.purchases[i] < MIN_SHOWN:
+        return None
+    text = (
+        f"Linked purchases: {pu.lamp_kw[i]:.1f} kW of grow lamps ({pu.n_lamps[i]:.0f} lamps) and "
+        f"{pu.kit_items[i]:.0f} other grow-kit items in {pu.n_sales[i]} sale lines at {pu.n_stores[i]} shop(s), "
+        f"{pu.cash_share[i]:.0%} cash, {_day(ev, pu.first_day[i])} to {_day(ev, pu.last_day[i])}"
+    )
+    if pu.timed[i]:
+        text += f"; the last {pu.lead_days[i]:.0f} days before the lamps came on or use rose"
+    text += f" (link probability {pu.link_probability[i]:.2f})"
+    return Finding("lamp_purchases", float(fused.purchases[i]), text + ".")
 
 
 def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
@@ -160,11 +176,13 @@ def bypass_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
 
 
 def greenhouse_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
-    if fused.greenhouse[i] < LIKELY_LOOKALIKE:
+    agricultural_buyer = ev.purchases is not None and ev.purchases.score[i] >= MIN_SHOWN and ev.info.category[i] == AGRICULTURAL
+    if fused.greenhouse[i] < LIKELY_LOOKALIKE and not agricultural_buyer:
         return None
     return Finding(
         "greenhouse", 0.0,
-        "Agricultural premises with a lighting pattern: likely a licensed greenhouse (grow evidence down-weighted).",
+        "Agricultural premises with lighting or lamp purchases: likely a licensed greenhouse (grow evidence "
+        "down-weighted).",
     )
 
 
@@ -196,8 +214,8 @@ def _ratio(a: float, b: float) -> str:
 
 
 FINDERS = (
-    lighting_finding, increase_finding, bypass_finding, drop_finding, flat_finding, feeder_finding, peer_finding,
-    greenhouse_finding,
+    lighting_finding, increase_finding, purchase_finding, bypass_finding, drop_finding, flat_finding, feeder_finding,
+    peer_finding, greenhouse_finding,
 )
 
 

@@ -1,6 +1,6 @@
 """The scan: store -> evidence from every detector -> fusion -> one ranked lead per premises -> files.
 
-Writes leads.csv, settings.json and report.html.
+Writes leads.csv, settings.json and report.html, and links.csv with linkage_model.json when sales were given.
 """
 
 from __future__ import annotations
@@ -17,18 +17,22 @@ import numpy as np
 from wattwatch.core.fusion import FusedScores, fuse
 from wattwatch.core.lookalikes import NAMES as LOOKALIKE_NAMES
 from wattwatch.core.population import category_curves, unexplained_fall
+from wattwatch.linkage import save_links
 from wattwatch.report.html import RunSummary, write_report
 from wattwatch.scan.evidence import Evidence, gather_evidence
 from wattwatch.scan.leads import Lead, build_leads, write_leads_csv
 from wattwatch.settings import Settings
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
-STEPS = ("matrices", "strange increase", "lighting", "peers", "look-alikes", "theft", "feeders", "leads", "report")
+STEPS = (
+    "matrices", "strange increase", "lighting", "peers", "look-alikes", "theft", "feeders", "sales", "leads", "report",
+)
 
 
 @dataclass(frozen=True)
 class ScanResult:
     leads_csv: Path
+    links_csv: Path | None  # sale -> premises links, when sales were given
     report_html: Path
     settings_json: Path
     n_meters: int
@@ -55,8 +59,8 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         increase_score=ev.increase.score,
         increase_change_day=ev.increase.change_day,
         peer_score=ev.peers.score,
-        purchase_score=zeros,
-        purchase_timed=zeros.astype(bool),
+        purchase_score=zeros if ev.purchases is None else ev.purchases.score,
+        purchase_timed=zeros.astype(bool) if ev.purchases is None else ev.purchases.timed,
         lookalikes=np.stack([getattr(la, name) for name in LOOKALIKE_NAMES if name != "greenhouse"], axis=1),
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
@@ -92,6 +96,7 @@ def run_scan(
     fused = fuse_evidence(ev)
     leads = build_leads(ev, fused)
     leads_csv = write_leads_csv(out_dir / "leads.csv", leads)
+    links_csv = save_links(ev.links, out_dir) if ev.links is not None else None
     settings_json = out_dir / "settings.json"
     settings.save(settings_json)
     step_done("leads")
@@ -110,6 +115,7 @@ def run_scan(
     step_done("report")
     return ScanResult(
         leads_csv=leads_csv,
+        links_csv=links_csv,
         report_html=report_html,
         settings_json=settings_json,
         n_meters=summary.n_meters,
