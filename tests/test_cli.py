@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from wattwatch import __version__
 from wattwatch.cli import app
-from wattwatch.schema import LEADS
+from wattwatch.schema import LEADS, LINKS
 
 runner = CliRunner()
 
@@ -88,7 +88,7 @@ def test_demo_links_sales_and_writes_no_personal_data(demo_run):
     assert str(out / "links.csv") in result.output
     with open(out / "links.csv", newline="", encoding="utf-8") as f:
         links = list(csv.DictReader(f))
-    assert links and list(links[0].keys()) == ["sale_id", "premise_id", "probability"]
+    assert links and list(links[0].keys()) == [c.name for c in LINKS.columns]
     assert all(0.0 <= float(row["probability"]) <= 1.0 for row in links)
     with open(out / "data" / "premises.csv", newline="", encoding="utf-8") as f:
         register = list(csv.DictReader(f))

@@ -146,7 +146,18 @@ LEADS = Table(
     key=("premise_id",),
 )
 
+LINKS = Table(
+    "links",
+    "Output when sales are given: each linked sale line's premises with the link probability.",
+    (
+        Column("sale_id", "string", help="Sale line identifier, as in the sales file."),
+        Column("premise_id", "string", help="The premises the buyer most probably belongs to."),
+        Column("probability", "float", help="Probability of that link, 0..1 (from the trained linkage model)."),
+    ),
+    key=("sale_id",),
+)
+
 INPUT_TABLES: dict[str, Table] = {
     t.name: t for t in (READINGS, REGISTER_READS, PREMISES, SALES, STORES, FEEDERS)
 }
-ALL_TABLES: dict[str, Table] = {**INPUT_TABLES, LEADS.name: LEADS}
+ALL_TABLES: dict[str, Table] = {**INPUT_TABLES, LEADS.name: LEADS, LINKS.name: LINKS}
