@@ -55,6 +55,7 @@ class Dataset:
     truth: Truth
     timezone: str
     monthly_meters: np.ndarray  # str: the meters whose monthly twin makes the billing dataset
+    sales_truth: Path | None = None  # sales_truth.csv (sale_id, premise_id, buyer_entity, role) when sales are given
 
 
 def simulator_dataset(workdir: Path, seed: int, n_premises: int, days: int) -> Dataset:
@@ -67,7 +68,7 @@ def simulator_dataset(workdir: Path, seed: int, n_premises: int, days: int) -> D
                                                          "feeders", "sales")}
     truth = _sim_truth(paths["truth"])
     return Dataset("a", f"simulator (seed {seed}, {n_premises} premises x {days} d)", files, truth,
-                   config.timezone, truth.meter_id)
+                   config.timezone, truth.meter_id, paths["sales_truth"])
 
 
 def _sim_truth(path: Path) -> Truth:

@@ -1,5 +1,5 @@
 """Running the real wattwatch pipeline on a dataset: files -> ingest_file into a fresh DuckDB -> run_scan ->
-leads.csv, read back as one score per premises (NaN = not in leads.csv)."""
+leads.csv, read back as one score per premises (NaN = not in leads.csv); links.csv too when sales are given."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ class PipelineRun:
     con: duckdb.DuckDBPyConnection  # the ingested store, kept open for the baselines
     leads: dict[str, dict[str, str]]  # premise_id -> its leads.csv row
     seconds: float
+    scan_dir: Path  # leads.csv, and links.csv with linkage_model.json when sales were given
+    links_csv: Path | None
 
     def scores(self, premise_ids: np.ndarray) -> np.ndarray:
         return np.array([float(self.leads[p]["score"]) if p in self.leads else np.nan for p in premise_ids])
@@ -38,7 +40,8 @@ def run_pipeline(files: dict[str, list[Path]], workdir: Path, timezone: str) -> 
     for kind in LOAD_ORDER:
         for path in files.get(kind, []):
             ingest_file(con, kind, path, settings=settings)
-    result = run_scan(con, settings, workdir / "scan")
+    scan_dir = workdir / "scan"
+    result = run_scan(con, settings, scan_dir)
     with open(result.leads_csv, newline="", encoding="utf-8") as f:
         leads = {row["premise_id"]: row for row in csv.DictReader(f)}
-    return PipelineRun(con, leads, time.perf_counter() - started)
+    return PipelineRun(con, leads, time.perf_counter() - started, scan_dir, result.links_csv)

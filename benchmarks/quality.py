@@ -1,7 +1,7 @@
 """Detection quality of the whole wattwatch pipeline against three baselines, on two datasets, in one table.
 
-Run:  .venv/bin/python benchmarks/quality.py            (full run, ~3-4 min on 2 cores with today's detectors)
-      .venv/bin/python benchmarks/quality.py --quick    (small smoke run, ~15 s)
+Run:  .venv/bin/python benchmarks/quality.py            (full run, ~3 min on 2 cores with today's detectors)
+      .venv/bin/python benchmarks/quality.py --quick    (small smoke run, ~25 s)
       options: --seed N, --only a|b, --json PATH, --details N (misranked premises shown per question), --workdir DIR
 
 Methods. wattwatch = the real pipeline: the dataset's files are written, loaded with ingest_file into a fresh DuckDB,
@@ -11,18 +11,25 @@ both grows and thefts. Baselines (benchmarks.baselines) read the same ingested s
 IsolationForest on generic per-meter features. For thefts the two rules are reversed (a drop is suspicious);
 IsolationForest has no direction.
 
-Datasets. (a) the demo simulator, generate_city with its own seed (not the demo's 7), simulated backgrounds. (b) real
-backgrounds from ../shared/data/real (SGSC households, Cambridge buildings, VDI 4657 profiles) with grows, thefts
-and look-alikes planted by this benchmark's own code (benchmarks.plant, not wattwatch.sim); skipped with a line
-when the folder is absent. Each has a monthly twin (interval readings summed into irregular ~monthly reads; all of
-(a)'s premises, a seeded half of (b)'s) for the billing metric.
+Datasets. (a) the demo simulator, generate_city with its own seed (not the demo's 7), simulated backgrounds, with
+its lamp-shop sales. (b) real backgrounds from ../shared/data/real (SGSC households, Cambridge buildings, VDI 4657
+profiles) with grows, thefts and look-alikes planted by this benchmark's own code (benchmarks.plant, not
+wattwatch.sim), and register fields and lamp-shop sales planted independently too (benchmarks.plant_sales); skipped
+with a line when the folder is absent. Each has a monthly twin (interval readings summed into irregular ~monthly
+reads; all of (a)'s premises, a seeded half of (b)'s) for the billing metric.
 
 Evaluation (benchmarks.evaluate). Grow AP and P@k: positives = grows visible on the meter (metered lamp power at
 least 0.4 kW, and in (b) at least 10 % of the premises' own mean load), negatives = normal premises and look-alikes;
 thefts and invisible grows are left out. Theft AP and P@k: positives = thefts and grows that bypass the whole
 premises (the meter shows a drop), same negatives, grows left out. k = number of positives. LA@k = look-alikes among
 the top k for grows. Ties and unscored premises rank pessimistically. Interval metrics use premises with interval
-meters; "monthly grow AP" uses the monthly twin.
+meters; "monthly grow AP" uses the monthly twin. The main table's wattwatch row is the run on every file, sales
+included; the monthly twin has no sales.
+
+Sales (benchmarks.sales_quality, rules in benchmarks.sales_eval), for each dataset with sales: a second table of the
+grow question with and without sales (the pipeline run again without the sales and stores files), with greenhouses,
+shops and electricians in the top k and grows the meter cannot show but whose lamps were bought; a third of
+sale -> premises linkage (links.csv) against the sales truth, with straw-buyer recall.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from benchmarks.baselines import BASELINES, by_premises, daily_view  # noqa: E40
 from benchmarks.datasets import Dataset, billing_twin, simulator_dataset  # noqa: E402
 from benchmarks.evaluate import Question, metrics, misranked, questions  # noqa: E402
 from benchmarks.pipeline import PipelineRun, run_pipeline  # noqa: E402
+from benchmarks.sales_quality import SalesResult, evaluate_sales, print_sales_tables  # noqa: E402
 
 WATTWATCH = "wattwatch"
 METHODS = (WATTWATCH, *BASELINES)
@@ -62,6 +70,7 @@ class DatasetResult:
     counts: dict[str, float] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    sales: SalesResult | None = None  # when the dataset has sales
 
 
 def method_scores(run: PipelineRun, premise_ids: np.ndarray, tz: str, seed: int
@@ -107,6 +116,10 @@ def evaluate_dataset(ds: Dataset, workdir: Path, seed: int, limit: int) -> Datas
         res.details += describe(grow_q, ds, scores[WATTWATCH][0], run, limit, "grow")
         res.details += describe(theft_q, ds, scores[WATTWATCH][1], run, limit, "theft")
     res.seconds["baselines+evaluation"] = time.perf_counter() - clock - run.seconds
+    if ds.sales_truth is not None:
+        clock = time.perf_counter()
+        res.sales = evaluate_sales(ds, run, grow_q, theft_q, workdir, limit)
+        res.seconds["sales: linkage check + run without sales"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     twin = billing_twin(run.con, ds.monthly_meters, ds.timezone, np.random.default_rng(seed),
@@ -154,6 +167,7 @@ def print_table(results: list[DatasetResult]) -> None:
                     for c in COLUMNS], style="bold")
     console = Console(width=220)
     console.print(table)
+    sales = [r.sales for r in results if r.sales is not None]
     for r in results:
         counts = ", ".join(f"{k} {v:.0f}" for k, v in r.counts.items())
         timing = ", ".join(f"{k} {v:.0f} s" for k, v in r.seconds.items())
@@ -170,6 +184,9 @@ def print_table(results: list[DatasetResult]) -> None:
                           highlight=False)
             for line in r.details:
                 console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if sales:
+        console.print()
+        print_sales_tables(sales, console)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -196,7 +213,7 @@ def build(key: str, workdir: Path, seed: int, sizes: dict[str, tuple[int, int]])
     if root is None:
         print("(b) skipped: no real data folder (../shared/data/real or $WATTWATCH_REAL_DATA)")
         return None
-    return real_dataset(data, root, seed, n, days)
+    return real_dataset(data, root, seed, n, days, with_sales=True)
 
 
 def main(argv: list[str] | None = None) -> list[DatasetResult]:
@@ -221,7 +238,10 @@ def main(argv: list[str] | None = None) -> list[DatasetResult]:
         print_table(results)
     if args.json:
         args.json.write_text(json.dumps([{"dataset": r.key, "title": r.title, "cells": r.cells, "counts": r.counts,
-                                          "seconds": r.seconds} for r in results], indent=2, default=float))
+                                          "seconds": r.seconds,
+                                          "sales": r.sales and {"grow": r.sales.grow, "links": r.sales.links,
+                                                                "counts": r.sales.counts}}
+                                         for r in results], indent=2, default=float))
     return results
 
 

@@ -4,6 +4,8 @@ Premises: categories in fixed shares (residential 60 %, commercial 18 %, public 
 7 %), each given a background series that fits its category (benchmarks.backgrounds), a size of its own (the
 series is rescaled), per-slot and per-day noise so that copies of one series differ, a city, and register fields.
 Cases: about 10 % grows, 8 % thefts and 15 % look-alikes (2.5 % each of six kinds), planted by benchmarks.plant.
+With sales (real_dataset(..., with_sales=True)): account holders, phones and Albanian addresses in the register, and
+lamp-shop sales with their truth, planted by benchmarks.plant_sales from a generator of their own.
 Everything is drawn from one seeded generator: the same seed gives the same files and truth.
 """
 
@@ -19,6 +21,7 @@ import pyarrow.parquet as pq
 from benchmarks.backgrounds import Axis, Background, load_backgrounds, make_grid, place
 from benchmarks.datasets import VISIBLE_LAMP_KW, Dataset, Truth
 from benchmarks.plant import LOOKALIKES, Planted, daily_temperature, plant_grow, plant_lookalike, plant_theft
+from benchmarks.plant_sales import PlantedSales, Sites, plant_sales
 
 CATEGORY_SHARES = {"residential": 0.60, "commercial": 0.18, "public": 0.08, "industrial": 0.07, "agricultural": 0.07}
 # median average kW and log-sd of a premises' own load (residential SGSC households keep their own level)
@@ -37,6 +40,7 @@ CITIES = (("Tiranë", 41.33, 19.82), ("Durrës", 41.32, 19.45), ("Vlorë", 40.47
           ("Elbasan", 41.11, 20.08), ("Korçë", 40.62, 20.78), ("Fier", 40.72, 19.56))
 START = "2024-09-02"  # a Monday; 400 days reach October 2025 across two DST changes
 RESIDENTIAL_FUSES_KW = np.array([4.5, 6.0, 8.0, 10.0, 12.0, 15.0])
+SALES_STREAM = 4  # the sales planter's generator: np.random.default_rng([seed, SALES_STREAM])
 
 
 def _categories(rng: np.random.Generator, n: int, library: list[Background]) -> np.ndarray:
@@ -88,7 +92,9 @@ def _own_load(rng: np.random.Generator, axis: Axis, bg: Background, category: st
 
 
 def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: int,
-                 monthly_share: float = 0.5) -> Dataset:
+                 monthly_share: float = 0.5, with_sales: bool = False) -> Dataset:
+    """Files and truth of dataset (b); with_sales adds register fields, lamp-shop sales and their truth
+    (benchmarks.plant_sales) without changing anything else the seed gives."""
     workdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     library = load_backgrounds(root, rng)
@@ -122,7 +128,17 @@ def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: in
     readings = workdir / "readings.parquet"
     _write_readings(readings, meter_id, parts, axis.tz)
     premises = workdir / "premises.csv"
-    _write_premises(premises, rng, premise_id, meter_id, category, mean_kw)
+    cols = _premises_columns(rng, premise_id, meter_id, category, mean_kw)
+    files = {"premises": [premises], "readings": [readings]}
+    sales_truth = None
+    if with_sales:  # a generator of its own: planting sales leaves every other draw as it was
+        planted = plant_sales(np.random.default_rng([seed, SALES_STREAM]), _sites(premise_id, category, cols, label,
+                                                                                    truth_rows),
+                              axis, {name: (lat, lon) for name, lat, lon in CITIES}, workdir)
+        cols = with_register(cols, planted)
+        files.update({"sales": [planted.sales], "stores": [planted.stores]})
+        sales_truth = planted.truth
+    _write_premises(premises, cols)
     metered_lamp = np.array([c.lamp_kw * c.metered_fraction for c in truth_rows])
     whole = np.array([c.whole_bypass for c in truth_rows])
     grow = label == "grow"
@@ -130,8 +146,8 @@ def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: in
                   grow & ~whole & (metered_lamp >= np.maximum(VISIBLE_LAMP_KW, 0.1 * mean_kw)),
                   (label == "theft") | (grow & whole), np.zeros(n_premises, bool), np.array(notes, dtype=object))
     monthly = np.sort(rng.choice(meter_id, int(round(monthly_share * n_premises)), replace=False))
-    return Dataset("b", f"real backgrounds (seed {seed}, {n_premises} premises x {days} d)",
-                   {"premises": [premises], "readings": [readings]}, truth, axis.tz, monthly)
+    return Dataset("b", f"real backgrounds (seed {seed}, {n_premises} premises x {days} d)", files, truth, axis.tz,
+                   monthly, sales_truth)
 
 
 def _write_readings(path: Path, meter_id: np.ndarray, parts: list, tz: str) -> None:
@@ -142,7 +158,9 @@ def _write_readings(path: Path, meter_id: np.ndarray, parts: list, tz: str) -> N
                              "kwh": pa.array(kwh, pa.float64())}), path, compression="zstd")
 
 
-def _write_premises(path: Path, rng: np.random.Generator, premise_id, meter_id, category, mean_kw) -> None:
+def _premises_columns(rng: np.random.Generator, premise_id, meter_id, category, mean_kw) -> dict[str, list]:
+    """The register's columns (a numbered placeholder address); every draw in a fixed order, so the same seed gives
+    the same register whether or not sales are planted."""
     n = len(premise_id)
     city = rng.integers(len(CITIES), size=n)
     residential = category == "residential"
@@ -152,12 +170,33 @@ def _write_premises(path: Path, rng: np.random.Generator, premise_id, meter_id, 
                                            len(RESIDENTIAL_FUSES_KW) - 1)]
     contracted = np.where(residential, fuse, np.round(mean_kw * rng.uniform(3, 6, n) + 5))
     contracted = np.where(rng.random(n) < 0.1, np.nan, contracted)
+    cols: dict[str, list] = {k: [] for k in ("premise_id", "meter_id", "category", "address", "city", "latitude",
+                                             "longitude", "floor_area_m2", "contracted_kw")}
+    for i in range(n):
+        name, lat, lon = CITIES[city[i]]
+        for k, v in (("premise_id", premise_id[i]), ("meter_id", meter_id[i]), ("category", category[i]),
+                     ("address", f"Rruga {i % 97 + 1}, Nr. {i % 53 + 1}"), ("city", name),
+                     ("latitude", round(lat + rng.normal(0, 0.02), 5)),
+                     ("longitude", round(lon + rng.normal(0, 0.02), 5)),
+                     ("floor_area_m2", "" if np.isnan(area[i]) else area[i]),
+                     ("contracted_kw", "" if np.isnan(contracted[i]) else contracted[i])):
+            cols[k].append(v)
+    return cols
+
+
+def _write_premises(path: Path, cols: dict[str, list]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["premise_id", "meter_id", "category", "address", "city", "latitude", "longitude",
-                    "floor_area_m2", "contracted_kw"])
-        for i in range(n):
-            name, lat, lon = CITIES[city[i]]
-            w.writerow([premise_id[i], meter_id[i], category[i], f"Rruga {i % 97 + 1}, Nr. {i % 53 + 1}", name,
-                        round(lat + rng.normal(0, 0.02), 5), round(lon + rng.normal(0, 0.02), 5),
-                        "" if np.isnan(area[i]) else area[i], "" if np.isnan(contracted[i]) else contracted[i]])
+        w.writerow(list(cols))
+        w.writerows(zip(*cols.values()))
+
+
+def with_register(cols: dict[str, list], planted: PlantedSales) -> dict[str, list]:
+    """The register columns with the planted sales' account holders, phones and Albanian addresses."""
+    return {**cols, "address": list(planted.address), "account_holder": list(planted.account_holder),
+            "phone": list(planted.phone)}
+
+
+def _sites(premise_id, category, cols: dict[str, list], label, cases: list[Planted]) -> Sites:
+    return Sites(premise_id, category, np.array(cols["city"], dtype=object), label,
+                 np.array([c.start_day for c in cases]), np.array([c.lamp_kw for c in cases]))

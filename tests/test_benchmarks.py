@@ -153,6 +153,15 @@ def test_quality_smoke_on_a_tiny_simulated_city(tmp_path):
     for cells in res.cells.values():
         assert all(np.isnan(v) or 0 <= v for v in cells.values())
         assert np.isnan(cells["grow AP"]) or cells["grow AP"] <= 1
+    # the simulator has sales: a run without them, linkage against truth, and the linkage repeated identically
+    from benchmarks.sales_quality import GROW_COLUMNS, LINK_COLUMNS, RUNS
+
+    assert res.sales is not None and set(res.sales.grow) == set(RUNS)
+    assert all(set(GROW_COLUMNS) <= set(res.sales.grow[r]) for r in RUNS) and set(LINK_COLUMNS) <= set(res.sales.links)
+    assert res.sales.counts["link_sales repeat differs from links.csv"] == 0
+    links = res.sales.links
+    assert links["links"] <= links["lines"] and links["with contact"] <= links["with home"] <= links["lines"]
+    assert all(np.isnan(links[c]) or 0 <= links[c] <= 1 for c in LINK_COLUMNS if "recall" in c or "precision" in c)
 
 
 @pytest.mark.real
@@ -163,7 +172,186 @@ def test_real_backgrounds_dataset_is_seeded_and_labelled(tmp_path):
     from benchmarks.realcity import real_dataset
 
     a = real_dataset(tmp_path / "a", root, seed=4, n_premises=40, days=120)
-    b = real_dataset(tmp_path / "b", root, seed=4, n_premises=40, days=120)
+    b = real_dataset(tmp_path / "b", root, seed=4, n_premises=40, days=120, with_sales=True)
+    # the same seed gives the same data, and planting sales changes nothing else
     assert np.array_equal(a.truth.label, b.truth.label) and np.array_equal(a.truth.notes, b.truth.notes)
+    assert (tmp_path / "a" / "readings.parquet").read_bytes() == (tmp_path / "b" / "readings.parquet").read_bytes()
+    assert np.array_equal(a.monthly_meters, b.monthly_meters)
+    assert a.sales_truth is None and set(b.files) == {"premises", "readings", "sales", "stores"}
+    before, after = read_csv(a.files["premises"][0]), read_csv(b.files["premises"][0])
+    kept = ("premise_id", "meter_id", "category", "city", "latitude", "longitude", "floor_area_m2", "contracted_kw")
+    assert [[r[c] for c in kept] for r in before] == [[r[c] for c in kept] for r in after]
+    assert all(r["account_holder"] and r["address"] for r in after) and "account_holder" not in before[0]
     assert (a.truth.label == "grow").sum() == 4 and (a.truth.label == "theft").sum() == 3
     assert not (a.truth.grow_visible & a.truth.theft).any()
+
+
+# ---- lamp-shop sales: the independent planter (benchmarks.plant_sales) and the sales rules (benchmarks.sales_eval)
+
+def tiny_sites(n_homes=36):
+    from benchmarks.plant_sales import Sites
+    from benchmarks.realcity import CITIES
+
+    category = np.array(["residential"] * n_homes + ["commercial"] * 12 + ["agricultural"] * 8 + ["industrial"] * 4,
+                        dtype=object)
+    n = len(category)
+    label = np.full(n, "normal", dtype=object)
+    label[:6] = "grow"
+    label[n_homes] = "grow"
+    label[n_homes + 12:n_homes + 14] = "greenhouse"
+    start = np.where(label == "grow", 90 + np.arange(n) % 50, np.where(label == "greenhouse", 120, -1))
+    return Sites(np.array([f"T{i:03d}" for i in range(n)], dtype=object), category,
+                 np.array([CITIES[i % len(CITIES)][0] for i in range(n)], dtype=object), label, start,
+                 np.where(label == "grow", 1.0 + np.arange(n) % 5, 0.0))
+
+
+def plant_tiny(tmp_path, seed, sites=None):
+    from benchmarks.plant_sales import plant_sales
+    from benchmarks.realcity import CITIES
+
+    return plant_sales(np.random.default_rng(seed), sites or tiny_sites(), Axis(date(2024, 9, 2), 240, "Europe/Tirane"),
+                       {c: (lat, lon) for c, lat, lon in CITIES}, tmp_path / f"sales-{seed}")
+
+
+def read_csv(path):
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_planted_sales_are_seeded_and_consistent_with_their_truth(tmp_path):
+    sites = tiny_sites()
+    a, b, c = plant_tiny(tmp_path, 1, sites), plant_tiny(tmp_path / "b", 1, sites), plant_tiny(tmp_path, 2, sites)
+    assert a.sales.read_bytes() == b.sales.read_bytes() and a.truth.read_bytes() == b.truth.read_bytes()
+    assert a.sales.read_bytes() != c.sales.read_bytes()
+    sales, truth = read_csv(a.sales), read_csv(a.truth)
+    assert [r["sale_id"] for r in sales] == [r["sale_id"] for r in truth]
+    assert len({r["sale_id"] for r in sales}) == len(sales)
+    label = dict(zip(sites.premise_id, sites.label))
+    category = dict(zip(sites.premise_id, sites.category))
+    stores = {r["store_id"] for r in read_csv(a.stores)}
+    assert 8 <= len(stores) <= 15 and {r["store_id"] for r in sales} <= stores
+    for r in truth:
+        p = r["premise_id"] or None
+        assert r["role"] in ("grower", "straw_buyer", "greenhouse", "shop", "electrician", "household")
+        if r["role"] in ("grower", "straw_buyer"):
+            assert label[p] == "grow"
+        if r["role"] == "greenhouse":
+            assert category[p] == "agricultural"
+        if r["role"] in ("household", "electrician") and p is not None:
+            assert category[p] == "residential"
+    assert all(int(r["quantity"]) >= 1 and r["payment"].lower() in ("cash", "card", "transfer", "other") for r in sales)
+    # the register: every premises has a holder and an address, no two premises the same address in one city
+    assert all(a.account_holder) and all(a.address)
+    assert len(set(zip(a.address, sites.city))) == len(sites.premise_id)
+    assert 0.5 < np.mean([p != "" for p in a.phone]) < 0.85
+
+
+def test_grow_lamps_are_bought_before_the_grow_starts(tmp_path):
+    sites = tiny_sites()
+    planted = plant_tiny(tmp_path, 3, sites)
+    start = dict(zip(sites.premise_id, sites.start_day))
+    when = {r["sale_id"]: np.datetime64(r["timestamp"][:10]) for r in read_csv(planted.sales)}
+    offsets = [int((when[r["sale_id"]] - np.datetime64("2024-09-02")).astype(int)) - start[r["premise_id"]]
+               for r in read_csv(planted.truth) if r["role"] in ("grower", "straw_buyer") and r["item"] == "grow_lamp"]
+    assert offsets and all(-61 <= d <= 1 or d >= 100 for d in offsets)  # before the start, or fresh bulbs later
+    assert sum(d <= 1 for d in offsets) > sum(d >= 100 for d in offsets)
+
+
+def test_straw_buyers_share_the_growers_phone_or_address():
+    from benchmarks.plant_sales import Buyer, _straw_buyer
+
+    grower = Buyer("grower:T1", "grower", "T1", "Tiranë", ("Arben", "Hoxha", "Sokol"), None, "Rruga e Kavajës", 12, 5,
+                   "692345678", (0.1, 0.1, 0.1))
+    from benchmarks.sales_words import STREETS
+
+    registered = frozenset(("Tiranë", street, n) for street in STREETS[:-1] for n in range(1, 121))
+    kinds = set()
+    for seed in range(40):
+        straw = _straw_buyer(np.random.default_rng(seed), grower, 0, registered)
+        same_phone = straw.phone == grower.phone
+        same_place = (straw.street, straw.number, straw.flat) == (grower.street, grower.number, grower.flat)
+        assert same_phone != same_place and straw.person[:2] != grower.person[:2]
+        assert straw.role == "straw_buyer" and straw.premise_id == "T1"
+        assert same_place or (straw.street == STREETS[-1] and ("Tiranë", straw.street, straw.number) not in registered)
+        kinds.add(same_phone)
+    assert kinds == {True, False}
+
+
+def _digits(phone):
+    d = "".join(ch for ch in phone if ch.isdigit())
+    for prefix in ("00355", "355", "0"):
+        if d.startswith(prefix):
+            return d[len(prefix):]
+    return d
+
+
+def test_clerk_variants_keep_what_identifies_the_buyer():
+    from benchmarks.sales_words import CITY_SPELLINGS, plain, write_address, write_name, write_phone
+
+    rng = np.random.default_rng(9)
+    phones = [write_phone(rng, "692345678") for _ in range(400)]
+    assert np.mean([_digits(p) == "692345678" for p in phones]) > 0.95 and len(set(phones)) > 5
+    addresses = [plain(write_address(rng, "Rruga e Kavajës", 12, 5, "Korçë")).lower() for _ in range(400)]
+    assert np.mean(["12" in a and "kavajes" in a for a in addresses]) > 0.9 and len(set(addresses)) > 50
+    spellings = [plain(s).lower() for s in CITY_SPELLINGS["Korçë"]]
+    assert 0.5 < np.mean([any(s in a for s in spellings) for a in addresses]) < 0.9  # the city is often left out
+    names = [plain(write_name(rng, "Çiljeta", "Xhafa", "Shpëtim")).lower() for _ in range(400)]
+    assert np.mean(["xhafa" in n or "xafa" in n for n in names]) > 0.85 and len(set(names)) > 10
+
+
+def test_link_quality_against_a_hand_count():
+    from benchmarks.sales_eval import SaleTruth, link_quality
+
+    t = SaleTruth(np.array(["s1", "s2", "s3", "s4", "s5", "s6"], dtype=object),
+                  np.array(["P1", "P1", "P2", None, "P3", "P3"], dtype=object),
+                  np.array(["grower", "straw_buyer", "household", "shop", "grower", "household"], dtype=object),
+                  np.array([True, True, False, True, True, False]),
+                  np.array(["phone", "name", "nothing", "no premises", "address+name", "name"], dtype=object))
+    linked = np.array(["P1", "P9", None, "P4", None, "P3"], dtype=object)
+    q = link_quality(t, linked, np.array([False, True, False, False, False, False]))
+    # links: s1 right, s2 wrong, s4 wrong (a shop lives at no premises), s6 right
+    assert q["precision"] == pytest.approx(2 / 4)
+    assert q["recall (all)"] == pytest.approx(2 / 5) and q["recall (contact)"] == pytest.approx(1 / 3)
+    assert q["grow precision"] == pytest.approx(1 / 2) and q["grow recall (contact)"] == pytest.approx(1 / 3)
+    assert q["with key"] == 2 and q["recall (key)"] == pytest.approx(1 / 2)
+    assert q["grow recall (key)"] == q["recall (key)"]
+    assert q["straw linked"] == 0 and q["straw grouped"] == 1 and q["floor met"] == 0
+
+
+def test_bulk_buyers_and_hidden_grows_in_the_ranking():
+    from benchmarks.evaluate import Question
+    from benchmarks.sales_eval import SaleTruth, bulk_in_top_k, bulk_buyers, buying_grows, hidden_found
+
+    label = np.array(["grow", "grow", "grow", "greenhouse", "normal", "normal"], dtype=object)
+    truth = Truth(np.array([f"P{i}" for i in range(6)], dtype=object), label, label,
+                  np.array([True, False, False, False, False, False]), np.zeros(6, bool), np.zeros(6, bool), label)
+    t = SaleTruth(np.array(["a", "b", "c"], dtype=object), np.array(["P1", "P4", None], dtype=object),
+                  np.array(["grower", "shop", "electrician"], dtype=object), np.ones(3, bool),
+                  np.array(["phone", "phone", "no premises"], dtype=object))
+    assert bulk_buyers(truth, t).tolist() == [False, False, False, True, True, False]
+    q = Question("grow", truth.grow_visible, truth.grow_visible | truth.negative)
+    scores = np.array([5.0, 9, 1, 7, 0, 2])
+    assert bulk_in_top_k(q, scores, bulk_buyers(truth, t)) == 1  # k = 1: the greenhouse outranks the grow
+    assert bulk_in_top_k(q, np.array([5.0, 9, 1, 3, 0, 2]), bulk_buyers(truth, t)) == 0
+    buying = buying_grows(truth, t)
+    assert buying.positive.tolist() == [True, True, False, False, False, False]
+    found, n = hidden_found(buying, scores, truth.grow_visible)
+    assert n == 1 and found == 1.0  # P1 (lamps bought, meter blind) ranks first of K = 2
+    found, _ = hidden_found(buying, np.array([5.0, 0, 1, 7, 0, 2]), truth.grow_visible)
+    assert found == 0.0
+
+
+
+def test_shared_fields_reads_what_a_receipt_has_in_common_with_the_register():
+    from benchmarks.sales_eval import shared_fields
+
+    register = {"account_holder": "HOXHA ARBEN", "address": "Rruga e Kavajës, Nr. 12, Ap. 5",
+                "phone": "+355 69 234 5678"}
+    receipt = {"buyer_name": "arben hoxha", "buyer_address": "Rr. Kavajes 12, Tirana", "buyer_phone": "0692345678"}
+    assert shared_fields(receipt, register) == "phone+address+name"
+    assert shared_fields({**receipt, "buyer_phone": "0692345679", "buyer_name": ""}, register) == "address"
+    assert shared_fields({**receipt, "buyer_address": "Rr. Kavajes 14"}, register) == "phone+name"
+    assert shared_fields({"buyer_name": "Luan Gjoka", "buyer_address": "", "buyer_phone": ""}, register) == "nothing"
+    assert shared_fields(receipt, None) == "no premises"
