@@ -59,6 +59,9 @@ def naive_fuse(x, i):
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
     purchases = clip(x["purchase_score"][i]) * (F.GREENHOUSE_KEEP if x["category"][i] == F.AGRICULTURAL else 1.0)
+    meter_signs = lit or increase >= F.MIN_CORROBORATION or z(x["drop_score"][i]) >= F.MIN_CORROBORATION
+    if not (meter_signs or timed):
+        purchases *= F.PURCHASE_ALONE_KEEP
     grow = 1 - (1 - grow) * (1 - F.W_PURCHASE * purchases)
     grow *= 1 - (1 - F.GREENHOUSE_KEEP) * z(x["greenhouse"][i])
     flat = z(x["flat_score"][i])
@@ -157,8 +160,10 @@ def test_unmetered_energy_estimate_only_with_theft_evidence():
 def test_grow_kit_bought_before_a_rise_explains_it_and_is_a_lead_alone():
     rise = dict(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0.9, 0, 0, 0, 0]])
     assert one(**rise, purchase_timed=[True]).increase[0] == pytest.approx(0.8)
-    bypassed = one(purchase_score=[0.7])  # the meter shows nothing at all
-    assert bypassed.score[0] == pytest.approx(100 * F.W_PURCHASE * 0.7)
+    bypassed = one(purchase_score=[0.7])  # the meter shows nothing at all: still a lead, below confirmed ones
+    assert bypassed.score[0] == pytest.approx(100 * F.W_PURCHASE * 0.7 * F.PURCHASE_ALONE_KEEP)
+    timed = one(purchase_score=[0.7], purchase_timed=[True])
+    assert timed.grow[0] == pytest.approx(F.W_PURCHASE * 0.7)
     farm = one(purchase_score=[0.7], category=[F.AGRICULTURAL])  # a licensed greenhouse buys lamps
     assert farm.score[0] == pytest.approx(F.GREENHOUSE_KEEP * bypassed.score[0])
 

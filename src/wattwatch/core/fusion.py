@@ -41,7 +41,12 @@ W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but 
 W_PEERS = 0.35  # far above peers is weak alone: big families, home businesses
 # Grow kit bought by a buyer linked to the premises: strong, and a lead even when the meter shows nothing (bypass)
 W_PURCHASE = 0.8
-ONSET_MIN_INCREASE = 10.0  # a rise scoring at least this (of 100) can be the onset purchases are timed against
+# Purchases that nothing on the meter corroborates (no lamp block, rise or fall, not timed before one) keep this share:
+# still a lead (a grow can bypass the meter from day one), but below what the meter confirms; shops and electricians
+# who also sell on grow gear fall here
+PURCHASE_ALONE_KEEP = 0.6
+ONSET_MIN_INCREASE = 10.0
+MIN_CORROBORATION = 0.1  # a rise (after look-alikes) or fall scoring this much counts as the meter agreeing  # a rise scoring at least this (of 100) can be the onset purchases are timed against
 W_DROP = 0.9
 # drop scores are products of many [0, 1] factors (size, noise, persistence, season, peers): the square root puts a
 # clear 50 % fall that lasts on the scale of the other evidence
@@ -137,6 +142,8 @@ def fuse(
 
     # lamps bought for an agricultural premises are what a licensed greenhouse buys
     purchases = np.nan_to_num(purchase_score) * np.where(category == AGRICULTURAL, GREENHOUSE_KEEP, 1.0)
+    meter_signs = lit | (increase >= MIN_CORROBORATION) | (np.nan_to_num(drop_score) >= MIN_CORROBORATION)
+    purchases = purchases * np.where(meter_signs | np.asarray(purchase_timed, bool), 1.0, PURCHASE_ALONE_KEEP)
     grow = noisy_or((W_LIGHTING, lighting), (W_INCREASE, increase), (W_PEERS, peers), (W_PURCHASE, purchases))
     greenhouse = np.nan_to_num(greenhouse)
     grow = grow * (1.0 - (1.0 - GREENHOUSE_KEEP) * greenhouse)
