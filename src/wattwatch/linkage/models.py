@@ -46,12 +46,17 @@ def _name() -> cl.CustomComparison:
     ])
 
 
+# Street names repeat from town to town ("Rruga e Durrësit, Nr. 12" exists in several): the same street and number
+# count only when the towns do not disagree (either may be unstated)
+_SAME_TOWN = "(city_l IS NULL OR city_r IS NULL OR city_l = city_r)"
+
+
 def _address() -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="address", comparison_levels=[
         cll.NullLevel("street"),
-        cll.CustomLevel("place_l = place_r AND (unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)",
+        cll.CustomLevel(f"place_l = place_r AND (unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r) AND {_SAME_TOWN}",
                         label_for_charts="same street and number"),
-        cll.CustomLevel("place_l = place_r", label_for_charts="same building, another flat"),
+        cll.CustomLevel(f"place_l = place_r AND {_SAME_TOWN}", label_for_charts="same building, another flat"),
         cll.And(cll.JaroWinklerLevel("street", 0.9), cll.ExactMatchLevel("house_nr")),
         cll.ExactMatchLevel("street"),
         cll.ElseLevel(),
