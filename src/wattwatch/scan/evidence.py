@@ -20,6 +20,7 @@ from wattwatch.engine import duckdb as engine
 from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, PremisesIndex, ProfileMatrix
 from wattwatch.linkage import LinkResult, LinkageSettings, link_sales
 from wattwatch.scan.lighting import photoperiod_by_meter
+from wattwatch.scan.rowwise import rows_of
 from wattwatch.scan.sales import purchases_by_meter, sale_lines
 from wattwatch.schema import CATEGORIES
 from wattwatch.settings import Settings
@@ -57,19 +58,8 @@ class Evidence:
     purchases: PurchaseEvidence | None  # None when no sales were loaded
 
 
-def register_rows(meter_ids: np.ndarray, known_ids: np.ndarray) -> np.ndarray:
-    """Row of each meter id in `known_ids`, or -1 where it is absent."""
-    known = np.asarray(known_ids, dtype=str)
-    ids = np.asarray(meter_ids, dtype=str)
-    if len(known) == 0:
-        return np.full(len(ids), -1, dtype=np.int64)
-    order = np.argsort(known)
-    at = order[np.minimum(np.searchsorted(known, ids, sorter=order), len(known) - 1)]
-    return np.where(known[at] == ids, at, -1)
-
-
 def meter_info(daily: DailyMatrix, premises: PremisesIndex, feeders: FeederMatrix) -> MeterInfo:
-    reg = register_rows(daily.meter_ids, premises.meter_ids)
+    reg = rows_of(daily.meter_ids, premises.meter_ids)
     known = reg >= 0
 
     def pick(values: np.ndarray, missing):
@@ -81,7 +71,7 @@ def meter_info(daily: DailyMatrix, premises: PremisesIndex, feeders: FeederMatri
     codes = {name: i for i, name in enumerate(CATEGORIES)}
     category[known] = [codes.get(str(c), codes["other"]) for c in np.asarray(premises.categories)[reg[known]]]
     _, city_codes = np.unique(np.asarray(premises.cities, dtype=str), return_inverse=True)
-    feeder_rows = register_rows(np.asarray(premises.feeder_ids, dtype=str), feeders.feeder_ids)
+    feeder_rows = rows_of(premises.feeder_ids, feeders.feeder_ids)
     return MeterInfo(
         register_row=reg,
         premise_id=pick(np.asarray(premises.premise_ids, dtype=object), None),
@@ -109,7 +99,7 @@ def gather_evidence(
 
     increase = strange_increase(daily.kwh, min_history_days=settings.min_history_days)
     step("strange increase")
-    lighting = photoperiod_by_meter(meters, readings, daily)
+    lighting = photoperiod_by_meter(meters, readings, daily, hourly)
     del readings
     step("lighting")
     peers = peer_outlier(

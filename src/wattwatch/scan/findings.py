@@ -193,11 +193,11 @@ def lookalike_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
     la = ev.lookalikes
     reasons = {
         "crypto mining": (la.crypto[i], f"added load night/day {_ratio(la.added_night_kw[i], la.added_day_kw[i])}, "
-                                        f"flatness {la.added_flatness[i]:.2f} (mining is flat 24/7)"),
-        "EV charging": (la.ev[i], f"charging-like sessions on {la.ev_day_share[i]:.0%} of days"),
-        "night shift": (la.night_shift[i], f"weekday/weekend night ratio {la.weekday_night_ratio[i]:.2f}"),
-        "electric heating/cooling": (la.heating[i], f"correlation with the season {la.season_corr[i]:.2f}"),
-        "business growth": (la.growth[i], f"old shape kept {la.added_shape_corr[i]:.2f}"),
+                                        f"flatness {_num(la.added_flatness[i], '.2f')} (mining is flat 24/7)"),
+        "EV charging": (la.ev[i], f"charging-like sessions on {_num(la.ev_day_share[i], '.0%')} of days"),
+        "night shift": (la.night_shift[i], f"weekday/weekend night ratio {_num(la.weekday_night_ratio[i], '.2f')}"),
+        "electric heating/cooling": (la.heating[i], f"correlation with the season {_num(la.season_corr[i], '.2f')}"),
+        "business growth": (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
     }
     likely = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
     ruled_out = [f"{name} ({why})" for name, (p, why) in reasons.items() if p < LIKELY_LOOKALIKE]
@@ -206,7 +206,12 @@ def lookalike_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
         parts.append("Could also be: " + "; ".join(likely) + ".")
     if ruled_out:
         parts.append("Considered and ruled out: " + "; ".join(ruled_out) + ".")
-    return " ".join(parts).replace("nan", "n/a")
+    return " ".join(parts)
+
+
+def _num(value: float, spec: str) -> str:
+    """A measure for a sentence; 'n/a' where it could not be taken."""
+    return "n/a" if math.isnan(value) else format(value, spec)
 
 
 def _ratio(a: float, b: float) -> str:

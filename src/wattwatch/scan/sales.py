@@ -15,6 +15,7 @@ import numpy as np
 from wattwatch.core.products import GROW_LAMP_KINDS, classify_column, grow_kw
 from wattwatch.core.purchases import PurchaseEvidence, purchase_evidence
 from wattwatch.linkage.premises_link import LinkResult
+from wattwatch.scan.rowwise import rows_of
 
 _SALES = """SELECT sale_id, datediff('day', $first::DATE, CAST(timezone($tz, ts) AS DATE)) AS day, store_id, product,
        quantity, coalesce(lower(payment), '') AS payment, coalesce(watts, 'NaN'::DOUBLE) AS watts
@@ -61,11 +62,10 @@ def sale_lines(con: duckdb.DuckDBPyConnection, tz: str, first_day: date) -> Sale
 
 def _links_of_lines(lines: SaleLines, links: LinkResult) -> tuple[np.ndarray, np.ndarray]:
     """(premise id or None, probability) of each sale line; linkage answers for every sale line."""
-    link_ids = np.asarray(links.sale_id.to_numpy(zero_copy_only=False), dtype=str)
-    order = np.argsort(link_ids)
-    at = order[np.searchsorted(link_ids[order], lines.sale_id.astype(str))] if len(order) else np.zeros(0, np.int64)
-    premise = np.asarray(links.premise_id.to_numpy(zero_copy_only=False), dtype=object)
-    return premise[at], np.asarray(links.probability, dtype=np.float64)[at]
+    at = rows_of(lines.sale_id, links.sale_id.to_numpy(zero_copy_only=False))
+    premise = np.append(np.asarray(links.premise_id.to_numpy(zero_copy_only=False), dtype=object), None)
+    probability = np.append(np.asarray(links.probability, dtype=np.float64), 0.0)
+    return premise[at], probability[at]  # -1 (a line linkage did not see) picks the appended "no link"
 
 
 def _expand_to_meters(line_premise: np.ndarray, premise_of_meter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
