@@ -33,6 +33,7 @@ def random_inputs(rng, m=40, d=120):
         drop_shape_similarity=nan_some(rng.random(m)),
         flat_score=rng.random(m) * (rng.random(m) < 0.3),
         drop_unexplained=rng.random(m),
+        drop_absence=np.where(rng.random(m) < 0.3, rng.random(m), 0.0),
         lost_kw=rng.gamma(1.0, 1.0, m),
         feeder_score=rng.random(m) * (rng.random(m) < 0.2),
         feeder_explained_kwh_day=rng.gamma(1.0, 10.0, m),
@@ -72,6 +73,7 @@ def naive_fuse(x, i):
         ramp = min(max((shape - F.SHAPE_LOW) / (F.SHAPE_HIGH - F.SHAPE_LOW), 0.0), 1.0)
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
     drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * x["drop_unexplained"][i]
+    drop *= 1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i])
     theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
@@ -106,7 +108,7 @@ def one(**overrides):
         purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
         lookalikes=np.zeros((1, 5)), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
-        flat_score=np.array([0.0]), feeder_score=np.array([0.0]),
+        drop_absence=np.array([0.0]), flat_score=np.array([0.0]), feeder_score=np.array([0.0]),
     )
     x.update(quiet)
     x.update({k: np.asarray(v) for k, v in overrides.items()})
@@ -136,6 +138,14 @@ def test_a_drop_that_kept_its_shape_weighs_more_than_one_that_lost_it():
     emptied = one(drop_score=[0.4], drop_shape_similarity=[0.6])
     assert scaled.theft[0] == pytest.approx(F.W_DROP * 0.4 ** F.DROP_POWER)
     assert emptied.theft[0] == pytest.approx(F.SHAPE_FLOOR * scaled.theft[0])
+
+
+def test_a_fall_an_absence_explains_keeps_a_share_of_its_drop_but_all_of_a_stuck_meter():
+    bypass = one(drop_score=[0.5])
+    away = one(drop_score=[0.5], drop_absence=[1.0])
+    assert away.drop[0] == pytest.approx(F.ABSENCE_KEEP * bypass.drop[0])
+    assert one(drop_score=[0.5], drop_absence=[0.5]).theft[0] < bypass.theft[0]
+    assert one(flat_score=[0.6], drop_absence=[1.0]).theft[0] == pytest.approx(F.W_FLAT * 0.6)
 
 
 def test_a_greenhouse_keeps_only_a_tenth_of_its_grow_evidence():

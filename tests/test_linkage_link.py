@@ -91,12 +91,30 @@ def _write_csv(path: Path, rows: list[dict], columns: list[str]) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def town(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("town")
+def _shop_elsewhere(rng: np.random.Generator, premises: list[dict], lines: list[dict],
+                    truth: dict[str, str | None]) -> None:
+    """A shop outside the register in Shkodër at the street and number a registered home has in Tiranë (P000,
+    "Rruga e Durrësit, Nr. 10"). Clerks leave the town out of some of its receipts; those give the shop's phone (a
+    bare "E. Drini, Rruga e Durrësit 10" at a Tiranë store could as well be a tenant of the Tiranë home)."""
+    home = premises[0]
+    assert home["city"] == "Tiranë" and home["address"] == "Rruga e Durrësit, Nr. 10"
+    for k in range(10):
+        town = "Shkodër" if k % 3 else None
+        lines.append({"sale_id": f"S{len(lines):04d}", "timestamp": "2025-04-01T10:00:00+02:00",
+                      "store_id": f"ST{k % 3}", "product": "Llambë LED E27 9W", "quantity": 80, "payment": "transfer",
+                      "buyer_name": name_variant(rng, "Elektro Drini") if k % 4 != 2 else None,
+                      "buyer_address": address_variant(rng, home["address"], town) if town else
+                      ("Rruga e Durrësit 10", "Rr. e Durresit, Nr. 10")[k % 2],
+                      "buyer_phone": phone_variant(rng, "+355 67 777 8899") if k != 5 else None})  # k = 5 has a town
+        truth[lines[-1]["sale_id"]] = None
+
+
+def _town(tmp: Path, with_shop: bool):
     rng = np.random.default_rng(4)
     premises = _premises(rng)
     lines, truth = _sales(rng, premises)
+    if with_shop:
+        _shop_elsewhere(rng, premises, lines, truth)
     stores = [{"store_id": f"ST{i}", "city": c, "latitude": CITIES[c][0] + 0.01, "longitude": CITIES[c][1]}
               for i, c in enumerate(CITIES)]
     con = connect(tmp / "town.duckdb")
@@ -107,8 +125,14 @@ def town(tmp_path_factory):
     ingest_file(con, "sales", _write_csv(tmp / "sales.csv", lines, list(lines[0])))
     personal = {v for r in lines for v in (r["buyer_name"], r["buyer_address"], r["buyer_phone"]) if v}
     personal |= {v for r in premises for v in (r["account_holder"], r["address"], r["true_phone"])}
-    yield con, truth, personal, tmp
-    con.close()
+    return con, truth, personal, tmp
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory):
+    built = _town(tmp_path_factory.mktemp("town"), with_shop=False)
+    yield built
+    built[0].close()
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +240,15 @@ def test_empty_sales_give_empty_links(tmp_path):
     result = link_sales(con)
     assert len(result.sale_id) == 0 and result.links().num_rows == 0
     con.close()
+
+
+def test_a_shop_in_another_town_at_a_registered_street_and_number_is_not_linked(tmp_path):
+    con, truth, _, _ = _town(tmp_path, with_shop=True)
+    result = link_sales(con)
+    con.close()
+    shop = [s for s in truth if truth[s] is None and s >= f"S{len(truth) - 10:04d}"]
+    assert len(shop) == 10
+    linked = dict(zip(result.sale_id.to_pylist(), result.premise_id.to_pylist()))
+    assert [linked[s] for s in shop] == [None] * 10
+    assert sum(linked[s] == truth[s] for s in truth if truth[s] is not None) >= 0.85 * sum(
+        p is not None for p in truth.values())

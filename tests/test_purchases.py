@@ -38,7 +38,7 @@ def naive(entries, onset, r):
     strength = 1 - math.exp(-kw / P.KW_SCALE)
     strength = 1 - (1 - strength) * (1 - P.KIT_WEIGHT * (1 - math.exp(-kit / P.KIT_SCALE)))
     if ordinary >= P.ORDINARY_MIN_ITEMS:
-        strength *= 1 - P.ORDINARY_DISCOUNT * ordinary / (ordinary + lamps + kit)
+        strength *= (lamps + kit) / (ordinary + lamps + kit)
     split = len(stores) >= 2 or len(grow) >= 3
     gain = 1 + P.CASH_GAIN * (0 if math.isnan(cash_share) else cash_share) + P.SPLIT_GAIN * split
     return dict(
@@ -84,7 +84,9 @@ def test_more_lamps_bought_more_evidence_and_kit_alone_is_weaker():
 def test_a_bulk_buyer_of_ordinary_lighting_is_discounted():
     grower = one(lamp_kw=[2.4], n_lamps=[4])
     electrician = one(lamp_kw=[2.4], n_lamps=[4], ordinary_items=[200])
-    assert electrician.score[0] < 0.35 * grower.score[0]
+    assert electrician.score[0] == pytest.approx(grower.score[0] * 4 / 204)  # keeps the grow share of its items
+    household_bulbs = one(lamp_kw=[2.4], n_lamps=[4], ordinary_items=[6])  # a family buying bulbs: no trade
+    assert household_bulbs.score[0] == grower.score[0]
 
 
 def test_timing_before_the_onset_and_weak_links():

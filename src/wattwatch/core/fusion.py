@@ -5,7 +5,8 @@ Two questions are scored separately, each in [0, 1], then combined:
   not explain, and use far above peers. Evidence is combined as independent signs ("noisy OR":
   1 - prod(1 - w_i * e_i)), so two moderate signs outweigh one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop or a stuck/flat meter, and a feeder whose
-  unmetered energy rose when this meter fell.
+  unmetered energy rose when this meter fell. A drop that a household away or a change of occupant explains better
+  (the level came back up to several times its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight.
 A meter whose level fell while lamp blocks appear (whole-premises bypass feeding a grow) is both.
 
 Why these rules, not a trained model: there are no labelled outcomes yet (learning from inspections comes later), and
@@ -55,6 +56,10 @@ DROP_POWER = 0.5
 # (closure, refurbishment) keeps only its standby load and loses its shape. Shape similarity (0..1) under
 # SHAPE_LOW keeps SHAPE_FLOOR of the drop evidence, rising to all of it at SHAPE_HIGH; unknown shape is no penalty.
 SHAPE_LOW, SHAPE_HIGH, SHAPE_FLOOR = 0.75, 0.95, 0.5
+# A fall the meter came back up from, to several times its low spell's level (a household back from weeks away, a new
+# tenant after an empty spell: core.absence), is ordinary life more often than theft; a bypass stays low. A fall an
+# absence fully explains keeps this share of its drop evidence (the flat part is kept: a stuck meter is no absence).
+ABSENCE_KEEP = 0.25
 # A flat or zero run after normal use is a stuck or bypassed meter (core.drop already weighs a run the old level came
 # back from, as a vacancy might, at RETURN_WEIGHT)
 W_FLAT = 0.8
@@ -116,6 +121,7 @@ def fuse(
     drop_score: np.ndarray,
     drop_shape_similarity: np.ndarray,
     drop_unexplained: np.ndarray,
+    drop_absence: np.ndarray,
     flat_score: np.ndarray,
     lost_kw: np.ndarray,
     feeder_score: np.ndarray,
@@ -152,6 +158,7 @@ def fuse(
     shape_weight = np.where(np.isnan(shape), 1.0, SHAPE_FLOOR + (1.0 - SHAPE_FLOOR) * shape)
     # a fall its whole category made at the same time (season, holidays) is not one premises' theft
     drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight * np.asarray(drop_unexplained)
+    drop = drop * (1.0 - (1.0 - ABSENCE_KEEP) * np.clip(np.nan_to_num(drop_absence), 0.0, 1.0))
     theft = noisy_or((W_DROP, drop), (W_FLAT, flat), (W_FEEDER, feeder_score))
     theft = theft * np.where(is_billing, BILLING_THEFT_KEEP, 1.0)
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)

@@ -6,8 +6,9 @@ reflectors, filters, fans, tents) and ordinary items. Output is per meter row:
 
 - kit strength: 1 - exp(-lamp_kw / KW_SCALE) for the lamps, 1 - exp(-kit / KIT_SCALE) for the rest of a grow kit,
   combined as independent signs; every line counts with its link probability.
-- legitimate bulk buyers: shops, electricians and greenhouses buy lamps among much else. When ordinary items
-  dominate a buyer's purchases, the strength falls with the ordinary share (ORDINARY_DISCOUNT).
+- legitimate bulk buyers: shops, electricians and greenhouses buy lamps among much else. Once a premises' buyers
+  buy ordinary items in trade amounts (ORDINARY_MIN_ITEMS or more), the strength keeps only the grow share of the
+  items: an electrician whose grow kit is a twentieth of what he buys keeps a twentieth.
 - manner: cash and purchases split over shops or visits add a little (CASH_GAIN, SPLIT_GAIN).
 - timing: grow kit bought 0-TIMING_DAYS days before the premises' lamp block or rise (its onset) corroborates
   strongly: `timed` is set and the fused score treats the rise as explained by lamps.
@@ -24,7 +25,6 @@ KW_SCALE = 1.5  # 1.5 kW of grow lamps (e.g. 3 x 600 W HPS) gives 0.63: a small 
 KIT_SCALE = 4.0  # four ballasts/filters/fans/reflectors give 0.63
 KIT_WEIGHT = 0.6  # a kit without lamps is weaker (the lamps may be bought elsewhere, or it is ventilation)
 ORDINARY_MIN_ITEMS = 10.0  # below this many ordinary items a buyer is just a household buying bulbs too
-ORDINARY_DISCOUNT = 0.8  # at an ordinary share of 1 the strength keeps 20 %
 CASH_GAIN = 0.15  # all-cash purchases: up to +15 %
 SPLIT_GAIN = 0.15  # bought in two or more shops, or on three or more visits: +15 %
 TIMING_DAYS = 60  # kit bought up to two months before the lamps come on (set-up, vegetative start)
@@ -107,7 +107,7 @@ def purchase_evidence(
     strength = 1.0 - (1.0 - lamp_strength) * (1.0 - kit_strength)
     with np.errstate(invalid="ignore", divide="ignore"):
         ordinary_share = np.where(n_ordinary >= ORDINARY_MIN_ITEMS, n_ordinary / (n_ordinary + n_lamp + n_kit), 0.0)
-    strength *= 1.0 - ORDINARY_DISCOUNT * np.nan_to_num(ordinary_share)
+    strength *= 1.0 - np.nan_to_num(ordinary_share)
     split = (n_stores >= 2) | (n_sales >= 3)
     gain = 1.0 + CASH_GAIN * np.nan_to_num(cash_share) + SPLIT_GAIN * split
     score = np.clip(strength * gain, 0.0, 1.0)

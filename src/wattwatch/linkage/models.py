@@ -2,8 +2,9 @@
 
 Both compare the same normalised fields (`records.RECORD_SCHEMA`). Names get an order-free exact level with term
 frequencies (a common name is weak evidence), a typo level, an initial-aware level ("A. Hoxha" vs "Arben Hoxha")
-and a looser typo level; addresses compare street and house number (a different flat in the same building is its
-own level); phones compare in E.164; the store's distance from the premises is a weak extra for links only.
+and a looser typo level; addresses compare street and house number, in the same town or with the town unstated
+(a different flat in the same building is its own level); phones compare in E.164; the store's distance from the
+premises is a weak extra for links only.
 Blank fields fall into Splink's null level, which carries no evidence either way.
 """
 
@@ -47,17 +48,24 @@ def _name() -> cl.CustomComparison:
 
 
 # Street names repeat from town to town ("Rruga e Durrësit, Nr. 12" exists in several): the same street and number
-# count only when the towns do not disagree (either may be unstated)
-_SAME_TOWN = "(city_l IS NULL OR city_r IS NULL OR city_l = city_r)"
+# is strong evidence when both sides name the same town, weaker when one side does not say (the register's premises
+# at that street and number in other towns are candidates too), and no evidence when the towns differ. A unit
+# (building, entrance, flat) given on both sides must agree, or it is another flat in the same building.
+_TOWNS_STATED_SAME = "city_l = city_r"
+_TOWNS_AGREE = "(city_l IS NULL OR city_r IS NULL OR city_l = city_r)"
+_UNITS_AGREE = "(unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r)"
 
 
 def _address() -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="address", comparison_levels=[
         cll.NullLevel("street"),
-        cll.CustomLevel(f"place_l = place_r AND (unit_l IS NULL OR unit_r IS NULL OR unit_l = unit_r) AND {_SAME_TOWN}",
-                        label_for_charts="same street and number"),
-        cll.CustomLevel(f"place_l = place_r AND {_SAME_TOWN}", label_for_charts="same building, another flat"),
-        cll.And(cll.JaroWinklerLevel("street", 0.9), cll.ExactMatchLevel("house_nr")),
+        cll.CustomLevel(f"place_l = place_r AND {_UNITS_AGREE} AND {_TOWNS_STATED_SAME}",
+                        label_for_charts="same street and number, same town"),
+        cll.CustomLevel(f"place_l = place_r AND {_UNITS_AGREE} AND {_TOWNS_AGREE}",
+                        label_for_charts="same street and number, town unstated"),
+        cll.CustomLevel(f"place_l = place_r AND {_TOWNS_AGREE}", label_for_charts="same building, another flat"),
+        cll.CustomLevel(f"jaro_winkler_similarity(street_l, street_r) >= 0.9 AND house_nr_l = house_nr_r "
+                        f"AND {_UNITS_AGREE} AND {_TOWNS_AGREE}", label_for_charts="street with a typo, same number"),
         cll.ExactMatchLevel("street"),
         cll.ElseLevel(),
     ])
@@ -69,12 +77,14 @@ def _exact(column: str) -> cl.CustomComparison:
 
 
 # Cheap at a million lines: each rule is an equi-join on a selective key. The exploded name variants block
-# "A. Hoxha" with "Arben Hoxha"; the prefix key catches most typos.
+# "A. Hoxha" with "Arben Hoxha"; the name prefix key catches most typos in names, the house number with the
+# street's first letters most typos in streets ("Forrtuzi" / "Fortuzi").
 _PREDICTION_BLOCKS = (
     block_on("phone"),
     block_on("place"),
     block_on("name_variants", arrays_to_explode=["name_variants"]),
     block_on("name_prefix", "area"),
+    block_on("house_nr", "substr(street, 1, 3)"),
 )
 # EM learns m values on pairs that share one strong key, for every comparison except that key's own; the two
 # keys cover each other. (Blocking EM on names as well drives unobserved address levels to underflow.)

@@ -8,7 +8,9 @@ From Splink's pairwise match weights (which include the prior) the probability t
 a sale profile is 2^w_j / (1 + sum_k 2^w_k): a buyer lives at one premises or none, so two equally good candidates
 (two "Arben Hoxha" in the register) share the probability instead of both looking certain. A profile then takes
 the best link of its key group (profiles sharing a phone or an address, straw buyers included), discounted, when
-that is better than its own: a friend buying with the grower's phone is linked to the grower's premises.
+that is better than its own and the profile's address is not in another town: a friend buying with the grower's
+phone is linked to the grower's premises. Addresses written without a town first take the town the buyer's other
+receipts state (towns.with_group_towns).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from wattwatch.linkage.models import buyer_model, premises_model
 from wattwatch.linkage.records import premises_records, sale_profiles
 from wattwatch.linkage.settings import LinkageSettings
 from wattwatch.linkage.splink_run import run_model
-from wattwatch.linkage.straw import key_groups
+from wattwatch.linkage.straw import KEY_COLUMNS, key_groups
+from wattwatch.linkage.towns import towns_agree, with_group_towns
 
 MODEL_FILE = "linkage_model.json"
 LINKS_FILE = "links.csv"
@@ -93,6 +96,22 @@ def _buyers(con: duckdb.DuckDBPyConnection, run_clusters: pa.Table, predictions:
     return buyer, best
 
 
+def _spread(own_premises: np.ndarray, own_p: np.ndarray, family: np.ndarray, town: list[str | None],
+            premises_town: list[str | None], discount: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(premises, probability, via family) per profile: the best own link in each family (key group: profiles tied
+    by a shared phone or address), offered to every member at a discount when it beats the member's own, unless the
+    member's address is in another town than that premises."""
+    order = np.lexsort((-own_p, family))
+    first = order[np.r_[True, family[order][1:] != family[order][:-1]]]
+    best = np.full(len(family), -1, dtype=np.int64)
+    best[family[first]] = first
+    carrier = best[family]
+    carrier_town = list(np.asarray(premises_town + [None], dtype=object)[own_premises[carrier]])
+    family_p = own_p[carrier] * discount * towns_agree(town, carrier_town)
+    via = family_p > own_p
+    return np.where(via, own_premises[carrier], own_premises), np.where(via, family_p, own_p), via
+
+
 def link_sales(con: duckdb.DuckDBPyConnection, settings: LinkageSettings = LinkageSettings(),
                trained: dict[str, Any] | None = None) -> LinkResult:
     """Resolve buyers, find straw groups and link every sale line to its most probable premises.
@@ -107,7 +126,8 @@ def link_sales(con: duckdb.DuckDBPyConnection, settings: LinkageSettings = Linka
                           empty.astype(np.int64), empty, empty.astype(np.int64), empty.astype(object),
                           empty.astype(np.int64), {"settings": json.loads(settings.to_json())})
     premises, premise_ids = premises_records(con, settings.phone_region)
-    profiles = sales.table
+    profiles = with_group_towns(sales.table)
+    groups = key_groups(profiles.select(list(KEY_COLUMNS)))
     n = profiles.num_rows
     trained = trained or {}
     work = duckdb.connect()
@@ -128,19 +148,9 @@ def link_sales(con: duckdb.DuckDBPyConnection, settings: LinkageSettings = Linka
         own_p[rows] = np.asarray(own["p"], dtype=float)
         models["premises"] = run.model
     work.close()
-    groups = key_groups(profiles.select(["unique_id", "name_full", "name_long", "name_initials",
-                                         "name_has_initial", "phone", "place", "area"])
-                        .append_column("buyer", pa.array(buyer)))
-    # the best own link in each key group, offered to every member at a discount
-    order = np.lexsort((-own_p, groups.group))
-    first = order[np.r_[True, groups.group[order][1:] != groups.group[order][:-1]]]
-    best_of_group = np.full(n, -1, dtype=np.int64)
-    best_of_group[groups.group[first]] = first
-    carrier = best_of_group[groups.group]
-    group_p = own_p[carrier] * settings.straw_discount
-    via_group = group_p > own_p
-    link = np.where(via_group, own_premises[carrier], own_premises)
-    p = np.where(via_group, group_p, own_p)
+    # Splink's buyer clusters are not families here: initials chain "Gentian Rama" to "Gëzim Rama" through "G. Rama"
+    link, p, via_group = _spread(own_premises, own_p, groups.group, profiles["city"].to_pylist(),
+                                 premises["city"].to_pylist(), settings.straw_discount)
     # sale lines take their profile's answer
     k = sales.profile
     linked = (link[k] >= 0) & (p[k] >= settings.min_link_probability)

@@ -21,7 +21,8 @@ from wattwatch.linkage.models import DETERMINISTIC_RECALL, DETERMINISTIC_RULES, 
 from wattwatch.linkage.settings import LinkageSettings
 
 LINKER_UID = "wattwatch"  # fixed, so that the saved model JSON is the same from run to run
-MAX_U_CORRECTION = 0.1
+MAX_U_CORRECTION = 0.01
+RULE_OF_THREE = 3.0  # a rate never seen in N tries is below 3 / N (95 % upper bound)
 
 
 @contextmanager
@@ -61,14 +62,20 @@ def decontaminate_u(model: dict[str, Any], match_share: dict[str, float], floor:
     pairs where the field is filled in on both sides. Splink takes u_sampled for u, which is right when s is
     negligible next to u, but not for near-unique keys: two strangers share a phone about as rarely as a random
     pair is a true match (both scale as one over the number of people), and pairs where both sides give a phone are
-    far more often matches than pairs in general (repeat buyers leave their phone). Solving for u, floored at one
-    in the number of pairs that could have been observed, undoes that. The share is itself a rough estimate, so
-    no u is cut by more than a factor of 1 / MAX_U_CORRECTION (about 3.3 bits of evidence).
+    far more often matches than pairs in general (repeat buyers leave their phone). Solving for u undoes that, down
+    to `floor` (the caller gives three in the number of pairs sampled: the usual upper bound on a rate never seen in
+    that many tries). The share is itself a rough estimate, so no u is cut by more than a factor of
+    1 / MAX_U_CORRECTION (about 6.6 bits of evidence). A level no sampled pair reached but EM saw among matches
+    (the same street and number with the town unstated, in a small register) gets the floor too.
     """
     out = copy.deepcopy(model)
     for comparison in out["comparisons"]:
         s = match_share.get(comparison["output_column_name"], 0.0)
-        levels = [lv for lv in comparison["comparison_levels"] if lv.get("u_probability") is not None]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for lv in levels:
+            if not _observed(lv.get("u_probability")) and _observed(lv.get("m_probability")):
+                lv["u_probability"] = floor
+        levels = [lv for lv in levels if _observed(lv.get("u_probability"))]
         fixed = [lv["u_probability"] if lv.get("m_probability") is None else
                  max((lv["u_probability"] - s * lv["m_probability"]) / (1 - s), lv["u_probability"] * MAX_U_CORRECTION,
                      min(lv["u_probability"], floor))
@@ -102,6 +109,23 @@ def match_share(tables: dict[str, pa.Table], link_type: str) -> dict[str, float]
     return out
 
 
+def _observed(probability: Any) -> bool:
+    """Splink leaves an m or u it could not estimate as None, or as a "level not observed" text."""
+    return isinstance(probability, float) and probability > 0
+
+
+def neutral_unseen(model: dict[str, Any]) -> dict[str, Any]:
+    """A level seen neither among random pairs nor among matches (another flat, where no register lists flats)
+    carries no evidence either way: its u is set to its m. Splink would otherwise take an unseen u for one in a
+    million, and the floored m over that for strong evidence of a match."""
+    out = copy.deepcopy(model)
+    for comparison in out["comparisons"]:
+        for lv in comparison["comparison_levels"]:
+            if not lv.get("is_null_level") and not _observed(lv.get("u_probability")):
+                lv["u_probability"] = lv["m_probability"]
+    return out
+
+
 def floor_m(model: dict[str, Any], floor: float) -> dict[str, Any]:
     """m values of at least `floor`, renormalised: no field is infallible.
 
@@ -118,22 +142,32 @@ def floor_m(model: dict[str, Any], floor: float) -> dict[str, Any]:
     return out
 
 
+def _expectation_maximisation(linker: Linker) -> None:
+    """One EM pass per strong key. A pass in which some level's m underflows to zero (every pair at that level
+    judged a certain non-match, say every differing phone at a shared address) makes Splink refuse the whole pass;
+    it is then left out, its comparisons keep what the other pass learnt, and floor_m keeps every m above zero."""
+    for keys in EM_BLOCKS:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
+        except ValueError as error:
+            if "below the minimum allowed" not in str(error):
+                raise
+
+
 def _train(inputs: Any, model: dict[str, Any], settings: LinkageSettings,
            tables: dict[str, pa.Table]) -> dict[str, Any]:
     linker = Linker(inputs, dict(model, linker_uid=LINKER_UID), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
-    for keys in EM_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
+    _expectation_maximisation(linker)
     # m values from EM let us correct u; a second EM pass then learns m against the corrected u
     pairs = _pair_count([t.num_rows for t in tables.values()], model["link_type"])
     corrected = decontaminate_u(linker.misc.save_model_to_json(), match_share(tables, model["link_type"]),
-                                1.0 / min(pairs, settings.u_max_pairs))
+                                RULE_OF_THREE / min(pairs, settings.u_max_pairs))
     linker = Linker(inputs, corrected, log_level=None)
-    for keys in EM_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
-    return floor_m(linker.misc.save_model_to_json(), settings.m_floor)
+    _expectation_maximisation(linker)
+    return neutral_unseen(floor_m(linker.misc.save_model_to_json(), settings.m_floor))
 
 
 def run_model(model: dict[str, Any], tables: dict[str, pa.Table], settings: LinkageSettings,

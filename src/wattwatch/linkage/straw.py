@@ -21,6 +21,8 @@ import pyarrow as pa
 from wattwatch.linkage.models import SIMILAR_WORDS, initial_aware_sql
 
 _SIMILAR_NAMES = SIMILAR_WORDS  # whole names this alike are spelling variants, not another person
+# the profile columns key_groups reads
+KEY_COLUMNS = ("unique_id", "name_full", "name_long", "name_initials", "name_has_initial", "phone", "place", "area")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def _components(n: int, edges: list[tuple[int, int]]) -> np.ndarray:
 
 
 def key_groups(profiles: pa.Table) -> KeyGroups:
-    """`profiles`: unique_id (0..n-1), buyer (cluster id), name_full, name_long, name_initials, name_has_initial,
+    """`profiles`: unique_id (0..n-1), name_full, name_long, name_initials, name_has_initial,
     phone, place, area."""
     con = duckdb.connect()
     con.register("profiles", profiles)

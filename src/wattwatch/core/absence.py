@@ -1,0 +1,132 @@
+"""Ordinary absence: how well a household away or a change of occupant explains a meter's fall, from daily kWh.
+
+A bypass takes part of the supply past the meter for as long as it is in place: the metered weeks after the change
+stay at the lower level. Two ordinary lives fall and come back up:
+- a household away (vacation, a stay elsewhere) leaves the fridge and standby loads for some weeks, then returns;
+- a change of occupant leaves the premises empty or nearly so between tenants, then the new household uses its own
+  level, which may be lower than the old one but is several times the empty spell's.
+Either way the meter shows a low spell followed by a level several times the spell's. (How quiet the low days are
+was tried as a vacation sign too; on daily totals a week's spread is too noisy to tell a scaled-down household from
+fridge and standby, so it is not used.)
+
+Method, per meter with a change day k (core.drop), on the evidence series (core.drop.evidence_series) over the
+WINDOW_DAYS days from k (core.drop's local window):
+1. The low spell: the 7-day window (at least MIN_WEEK_DAYS observed days) with the lowest median; `floor` is that
+   median, `floor_start` its first day.
+2. rebound = the larger of (median of the last n observed days of the window, when they lie after the low spell)
+   / floor over n in RETURN_DAYS (the last 3 days, the last week):
+   about 1 under a bypass (a season moves eight weeks by a third at most), several times over when the household
+   came back or a new one moved in. An empty spell (floor 0) followed by use rebounds infinitely.
+3. recovered = the same level now / the level before the change (core.drop's level_before).
+4. explained = ramp(rebound; REBOUND_LOW -> REBOUND_HIGH) * ramp(recovered; RECOVERED_LOW -> RECOVERED_HIGH) in
+   [0, 1] (unknown level before: no limit); 0 without a change day or a rebound, and 0 when
+   the low spell lies on the meter's flat run (a stuck meter that was replaced is the theft core.drop's flat part
+   scores, not an absence).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from wattwatch.core.drop import LOCAL_DAYS, evidence_series
+
+WINDOW_DAYS = LOCAL_DAYS  # the weeks core.drop measured the fall's level in
+WEEK = 7
+MIN_WEEK_DAYS = 4
+CHUNK_ROWS = 8192  # bounds the [rows, weeks, 7] temporaries of the weekly medians
+RETURN_DAYS = (3, WEEK)  # the level "now": the last days (a return at the data's end is still a return) or the
+# last week (whose median, like the low spell's, is not fooled by a weekend)
+REBOUND_LOW, REBOUND_HIGH = 2.5, 3.5  # a bypassed household's last days reach twice its lowest week by chance
+# A household back from a trip uses about what it used before; a new one usually at least half as much. A meter that
+# rose from a low spell only to a quarter or a third of its old level is a bypassed household that went away too.
+RECOVERED_LOW, RECOVERED_HIGH = 0.35, 0.5
+
+
+@dataclass(frozen=True)
+class AbsenceResult:
+    """Per meter."""
+
+    floor_start: np.ndarray  # int64 first day of the low spell, -1 if none
+    rebound: np.ndarray  # level at the window's end / the low spell's level; NaN when unknown
+    recovered: np.ndarray  # level at the window's end / the level before the change; NaN when unknown
+    explained: np.ndarray  # [0, 1] how well an absence explains the fall
+
+
+def window(x: np.ndarray, start: np.ndarray, length: int) -> np.ndarray:
+    """x[i, start[i] : start[i] + length] per row, NaN outside the day axis."""
+    d = x.shape[1]
+    idx = np.asarray(start, dtype=np.int64)[:, None] + np.arange(length)[None, :]
+    if d == 0:
+        return np.full(idx.shape, np.nan)
+    inside = (idx >= 0) & (idx < d)
+    return np.where(inside, np.take_along_axis(x, np.clip(idx, 0, d - 1), axis=1), np.nan)
+
+
+def last_observed_median(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the median of the last n observed values (NaN with fewer) and the column of the first of them."""
+    seen = np.isfinite(x)
+    from_end = np.cumsum(seen[:, ::-1], axis=1)[:, ::-1]  # observed values at or after each column
+    last = seen & (from_end <= n)
+    enough = seen.sum(axis=1) >= n
+    values = np.where(last, x, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(values, axis=1)
+    first = np.argmax(last, axis=1)
+    return np.where(enough, med, np.nan), np.where(enough, first, -1)
+
+
+def ordinary_absence(
+    kwh_daily: np.ndarray,
+    zero_days: np.ndarray,
+    change_day: np.ndarray,
+    flat_start: np.ndarray,
+    flat_days: np.ndarray,
+    level_before: np.ndarray,
+) -> AbsenceResult:
+    """kwh_daily, zero_days [m, d]; change_day, flat_start (-1: none), flat_days and level_before (kWh/day) per
+    meter, as core.drop gives them."""
+    per_meter = [np.asarray(v) for v in (change_day, flat_start, flat_days, level_before)]
+    parts = [_block(np.asarray(kwh_daily[lo:lo + CHUNK_ROWS], dtype=np.float64),
+                    np.asarray(zero_days[lo:lo + CHUNK_ROWS], dtype=bool), *(v[lo:lo + CHUNK_ROWS] for v in per_meter))
+             for lo in range(0, len(per_meter[0]), CHUNK_ROWS)]
+    if not parts:
+        return _block(np.zeros((0, np.shape(kwh_daily)[1])), np.zeros((0, np.shape(kwh_daily)[1]), bool), *per_meter)
+    return AbsenceResult(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(AbsenceResult)))
+
+
+def _block(kwh_daily, zero_days, change_day, flat_start, flat_days, level_before) -> AbsenceResult:
+    x = evidence_series(kwh_daily, zero_days)
+    m = x.shape[0]
+    k = np.asarray(change_day, dtype=np.int64)
+    has = k >= 0
+    after = window(x, np.where(has, k, 0), WINDOW_DAYS)
+    weeks = np.lib.stride_tricks.sliding_window_view(after, WEEK, axis=1)  # [m, WINDOW_DAYS - WEEK + 1, WEEK]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        week_med = np.where(np.isfinite(weeks).sum(axis=2) >= MIN_WEEK_DAYS, np.nanmedian(weeks, axis=2), np.nan)
+    any_week = has & np.isfinite(week_med).any(axis=1)
+    j = np.argmin(np.where(np.isfinite(week_med), week_med, np.inf), axis=1)
+    floor = np.where(any_week, week_med[np.arange(m), j], np.nan)
+    now = np.full(m, np.nan)
+    for n in RETURN_DAYS:
+        level, level_from = last_observed_median(after, n)
+        now = np.fmax(now, np.where(any_week & (level_from >= j + WEEK), level, np.nan))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rebound = np.where(floor > 0, now / floor, np.where(now > 0, np.inf, 1.0))
+        recovered = now / np.asarray(level_before, dtype=np.float64)
+    rebound = np.where(np.isfinite(now), rebound, np.nan)
+    floor_start = np.where(any_week, k + j, -1).astype(np.int64)
+    fs, fd = np.asarray(flat_start, dtype=np.int64), np.asarray(flat_days, dtype=np.int64)
+    on_flat = (fs >= 0) & (floor_start >= 0) & (floor_start < fs + fd) & (floor_start + WEEK > fs)
+    explained = ramp(np.nan_to_num(rebound), REBOUND_LOW, REBOUND_HIGH) * ramp(
+        np.nan_to_num(recovered, nan=np.inf), RECOVERED_LOW, RECOVERED_HIGH)
+    return AbsenceResult(floor_start=floor_start, rebound=rebound, recovered=recovered,
+                         explained=np.where(on_flat, 0.0, explained))
+
+
+def ramp(v: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return np.clip((v - lo) / (hi - lo), 0.0, 1.0)
