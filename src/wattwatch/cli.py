@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +20,7 @@ from wattwatch import __version__
 from wattwatch.errors import InputError
 from wattwatch.realdata import find_real_data
 from wattwatch.settings import SETTINGS_FIELDS, Settings
+from wattwatch.trust import cli as trust_cli
 
 console = Console(stderr=True)
 out = Console()
@@ -36,8 +38,22 @@ app = typer.Typer(
     add_completion=False,
 )
 
+app.add_typer(trust_cli.users_app, name="users")
+app.add_typer(trust_cli.audit_app, name="audit")
+app.add_typer(trust_cli.leads_app, name="leads")
+app.add_typer(trust_cli.outcomes_app, name="outcomes")
+app.add_typer(trust_cli.escalate_app, name="escalate")
+
 # Load order matters: readings are checked against the premises register, sales against the stores.
 LOAD_ORDER = ("premises", "stores", "readings", "register_reads", "feeders", "sales")
+
+
+class EngineName(str, Enum):
+    """Where `scan` reads the readings (wattwatch.engine)."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
 
 DbOption = typer.Option(None, "--db", help="DuckDB database file to load into and scan from.")
 TimezoneOption = typer.Option(
@@ -171,6 +187,9 @@ def scan(
     sales: Optional[list[Path]] = typer.Option(None, "--sales", exists=True, dir_okay=False, help="Lamp-shop sales records."),
     stores: Optional[Path] = typer.Option(None, "--stores", exists=True, dir_okay=False, help="Stores whose sales are given."),
     feeders: Optional[list[Path]] = typer.Option(None, "--feeders", exists=True, dir_okay=False, help="Feeder meter readings."),
+    readings_parquet: Optional[list[Path]] = typer.Option(None, "--readings-parquet", exists=True, dir_okay=False, help="Fast path for big data: interval readings in Parquet (meter_id, ts, kwh[, zero_as_missing]) sorted by meter_id, scanned in chunks of meters without an ingest; rejected rows go to OUT/rejected_readings/ (see docs/scale.md). Repeatable."),
+    engine: EngineName = typer.Option(EngineName.duckdb, "--engine", help="Where the readings are scanned: duckdb (this machine) or spark (PySpark: local mode, or the cluster when run under spark-submit; needs --readings-parquet or --spark-readings; see docs/spark.md). Both give identical leads."),
+    spark_readings: Optional[list[str]] = typer.Option(None, "--spark-readings", help="With --engine spark: interval readings as for --readings-parquet, given as files, folders or URLs Spark reads (hdfs://, s3a://), in any order. Repeatable."),
     db: Optional[Path] = typer.Option(None, "--db", help="Database to load into and scan (default: OUT/wattwatch.duckdb)."),
     timezone: Optional[str] = TimezoneOption,
     encoding: str = EncodingOption,
@@ -186,10 +205,21 @@ def scan(
     settings = load_settings(settings_file, set_)
     files = _files(premises=[premises] if premises else None, readings=readings, stores=[stores] if stores else None,
                    sales=sales, feeders=feeders)
-    run_pipeline(files, out_dir, db or out_dir / "wattwatch.duckdb", settings, timezone, encoding)
+    if engine is EngineName.spark and not (spark_readings or readings_parquet):
+        raise typer.BadParameter("spark scans Parquet: give --readings-parquet or --spark-readings", param_hint="--engine")
+    if spark_readings and engine is not EngineName.spark:
+        raise typer.BadParameter("only read with --engine spark", param_hint="--spark-readings")
+    run_pipeline(files, out_dir, db or out_dir / "wattwatch.duckdb", settings, timezone, encoding, readings_parquet,
+                 spark_readings=(spark_readings or [str(p) for p in readings_parquet or []])
+                 if engine is EngineName.spark else None)
 
 
-def run_pipeline(files, out_dir: Path, db: Path, settings: Settings, timezone, encoding) -> None:
+def run_pipeline(files, out_dir: Path, db: Path, settings: Settings, timezone, encoding, readings_parquet=None,
+                 spark_readings=None) -> None:
+    from rich.progress import TextColumn
+
+    from wattwatch.engine.duckdb import DuckDBEngine
+    from wattwatch.engine.parquet import ParquetEngine
     from wattwatch.scan import run_scan
     from wattwatch.store import connect
 
@@ -200,14 +230,37 @@ def run_pipeline(files, out_dir: Path, db: Path, settings: Settings, timezone, e
         if files:
             ingest_files(con, files, settings, timezone, encoding)
         ingested = time.perf_counter()
+        if spark_readings:
+            from wattwatch.engine.spark import SparkEngine  # starts a JVM: only when asked for
+
+            engine = SparkEngine(con, settings, spark_readings, out_dir / "rejected_readings")
+        elif readings_parquet:
+            engine = ParquetEngine(con, settings, readings_parquet, out_dir / "rejected_readings")
+        else:
+            engine = DuckDBEngine(con, settings)
+        n_meters = len(engine.meter_table().meter_ids)
         with _progress() as progress:
-            task = progress.add_task("scan", total=None)
-            result = run_scan(con, settings, out_dir, progress=lambda d, t: progress.update(task, completed=d, total=t))
+            progress.columns = (*progress.columns, TextColumn("{task.fields[rate]}"))
+            steps = progress.add_task("scan", total=None, rate="")
+            meters = progress.add_task("meters", total=n_meters, rate="")
+
+            def meters_done(n: int) -> None:
+                progress.advance(meters, n)
+                task = progress.tasks[meters]
+                progress.update(meters, rate=f"{task.completed / max(task.elapsed or 0.0, 1e-9):,.0f} meters/s")
+
+            result = run_scan(con, settings, out_dir, progress=lambda d, t: progress.update(steps, completed=d, total=t),
+                              engine=engine, meter_progress=meters_done)
         scanned = time.perf_counter()
     except InputError as error:
         _fail(error)
     finally:
         con.close()
+    if readings_parquet or spark_readings:
+        stats = engine.stats
+        reasons = ", ".join(f"{n:,} {reason}" for reason, n in sorted(stats.rejected.items())) or "none"
+        console.print(f"readings: {stats.rows_in:,} rows in = {stats.accepted:,} accepted + "
+                      f"{sum(stats.rejected.values()):,} rejected ({reasons})")
     console.print(
         f"ingest {ingested - started:.1f} s, scan {scanned - ingested:.1f} s; "
         f"{result.n_meters:,} meters, {result.n_leads:,} leads"
@@ -306,3 +359,36 @@ def rejects(
     for file, reason, line, detail, raw in rows:
         table.add_row(Path(file).name, reason, str(line), detail or "", raw or "")
     out.print(table)
+
+
+@app.command()
+def serve(
+    scan_dir: Path = typer.Option(..., "--scan-dir", exists=True, file_okay=False,
+                                  help="Folder a scan wrote (leads.csv, links.csv, settings.json, wattwatch.duckdb)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Workspace database: accounts, triage, audit log "
+                                      "(default: the scan's wattwatch.duckdb)."),
+    host: str = typer.Option("127.0.0.1", "--host",
+                             help="Address to listen on; keep the loopback default unless a TLS proxy fronts it."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Serve the analysts' dashboard: lead list, map, lead pages, triage and audit (see docs/dashboard.md).
+
+    Imports the scan's leads.csv into the workspace (a no-op when already imported). Create accounts first with
+    `wattwatch users add`.
+
+    Example:  wattwatch serve --scan-dir demo-out
+    """
+    import uvicorn
+
+    from wattwatch.web import create_app, open_state
+
+    console.print("opening the workspace (after new readings, the first start orders them by meter: ~30 s per 25 M)")
+    try:
+        state = open_state(db or scan_dir / "wattwatch.duckdb", scan_dir)
+    except InputError as error:
+        _fail(error)
+    out.print(f"dashboard: http://{host}:{port}/  (Ctrl-C stops it)")
+    try:
+        uvicorn.run(create_app(state), host=host, port=port, log_level="warning")
+    finally:
+        state.close()

@@ -64,8 +64,9 @@ FLOOR_FRAC = 0.02
 # +-1 h of the hourly start and the lengths within +-1 h of the hourly length: the hourly shape decides where the
 # block is, native slots decide its exact edges, at a fraction of the cost (96 x 13 candidates -> 24 x 13 + 9 x 3).
 COARSE_SLOTS = 24
-# Meter-days per vectorised chunk: bounds memory to a few tens of MB per candidate array at 15-min resolution.
-CHUNK_ROWS = 2048
+# Meter-days per vectorised chunk: small enough that the [rows, lengths, starts] candidate arrays stay in the CPU
+# cache (512 takes about 0.6x the CPU time of 2048 on hourly days), large enough to amortise numpy's call overhead.
+CHUNK_ROWS = 512
 MAD_TO_SD = 1.4826
 
 
@@ -186,29 +187,45 @@ def _search(x, starts, length_index, lengths, weights):
     in (length_index column, start column) order for ties: (start slot, length column, step); start -1 if none."""
     n, s = x.shape
     valid = ~np.isnan(x)
+    shared = starts.shape[0] == 1 and length_index.shape[0] == 1  # one candidate set for all rows: plain slicing
+    complete = valid.all(axis=1)
+    if shared and complete.any() and not complete.all():  # complete days take the constant-count path below
+        parts = [_search(x[rows], starts, length_index, lengths, weights) for rows in (complete, ~complete)]
+        out = [np.empty(n, dtype=np.asarray(a).dtype) for a in parts[0]]
+        for rows, part in zip((complete, ~complete), parts):
+            for o, a in zip(out, part):
+                o[rows] = a
+        return tuple(out)
     filled = np.where(valid, x, 0.0)
     ring_sum = np.zeros((n, 2 * s + 1))
     ring_sum[:, 1:] = np.cumsum(np.concatenate([filled, filled], axis=1), axis=1)
-    ring_cnt = np.zeros((n, 2 * s + 1), dtype=np.int64)
-    ring_cnt[:, 1:] = np.cumsum(np.concatenate([valid, valid], axis=1), axis=1)
-    total, n_total = ring_sum[:, s, None, None], ring_cnt[:, s, None, None]
-    shared = starts.shape[0] == 1 and length_index.shape[0] == 1  # one candidate set for all rows: plain slicing
+    total = ring_sum[:, s, None, None]
 
     def at(values, index):  # values[r, index[r, ...]] -> [n, candidate lengths, candidate starts]
         return values[:, index[0]] if shared else values[np.arange(n)[:, None, None], index]
 
     begin = np.broadcast_to(starts[:, None, :], (starts.shape[0], length_index.shape[1], starts.shape[1]))
-    ends = begin + lengths[length_index][:, :, None]
+    length = lengths[length_index][:, :, None]
+    ends = begin + length
     s_in = at(ring_sum, ends) - at(ring_sum, begin)
-    n_in = at(ring_cnt, ends) - at(ring_cnt, begin)
-    n_out = n_total - n_in
     jump, jump_ok = edge_jumps(x)
-    n_edges = at(jump_ok, begin) + at(jump_ok, ends % s)
     weight = weights[length_index][:, :, None]  # [rows or 1, candidate lengths, 1]
+    if shared and complete.all():
+        # Every slot observed: in/out counts are the lengths, both edges valid. The same operations as below on
+        # constants instead of count arrays, so the same bits at a fraction of the memory traffic.
+        n_in, n_out, n_total, n_edges = length, s - length, s, 2
+    else:
+        ring_cnt = np.zeros((n, 2 * s + 1), dtype=np.int64)
+        ring_cnt[:, 1:] = np.cumsum(np.concatenate([valid, valid], axis=1), axis=1)
+        n_total = ring_cnt[:, s, None, None]
+        n_in = at(ring_cnt, ends) - at(ring_cnt, begin)
+        n_out = n_total - n_in
+        n_edges = at(jump_ok, begin) + at(jump_ok, ends % s)
     with np.errstate(divide="ignore", invalid="ignore"):
+        size = weight * n_in * n_out / n_total
         edge = np.where(n_edges > 0, (at(jump, begin) - at(jump, ends % s)) / n_edges, np.nan)
         step = s_in / n_in - (total - s_in) / n_out
-        fit = weight * n_in * n_out / n_total * step * np.minimum(edge, step)
+        fit = size * step * np.minimum(edge, step)
     scale = np.max(np.abs(filled), axis=1)[:, None, None]
     with np.errstate(invalid="ignore"):
         usable = (n_in > 0) & (n_out > 0) & (step > TIE_RTOL * scale) & (fit > 0)

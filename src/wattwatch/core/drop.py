@@ -122,6 +122,7 @@ def sustained_drop(
     is_block: np.ndarray | None = None,
     zero_days: np.ndarray | None = None,
     kw_hourly: np.ndarray | None = None,
+    shape_similarity: np.ndarray | None = None,
     min_history_days: int = MIN_HISTORY_DAYS,
     min_after_days: int = MIN_AFTER_DAYS,
     year_days: int = YEAR_DAYS,
@@ -129,7 +130,9 @@ def sustained_drop(
 ) -> DropResult:
     """Theft evidence per row of `kwh_daily` (float[m, d]); see the module doc. Optional: `peer_level` float[m]
     (kWh/day of a typical peer, NaN unknown), `is_block` bool[m, d] (photoperiod block days), `zero_days` bool[m, d]
-    (days flagged zero_as_missing), `kw_hourly` float[m, d, 24]. Rows go in blocks of `block_rows`."""
+    (days flagged zero_as_missing), and step 8's shape from `kw_hourly` float[m, d, 24] or already measured by
+    `drop_shape_similarity` (`shape_similarity` float[m], the streaming scan's way). Rows go in blocks of
+    `block_rows`."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"kwh_daily must be 2-D (meters x days), got shape {x.shape}")
@@ -148,7 +151,26 @@ def sustained_drop(
         rows = slice(i, i + block_rows)
         hourly = None if kw_hourly is None else kw_hourly[rows]
         parts.append(_block(x[rows], peer[rows], block[rows], zeros[rows], hourly, *params))
-    return DropResult(**{name: np.concatenate([p[name] for p in parts]) for name in parts[0]})
+    result = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    if shape_similarity is not None:
+        result["shape_similarity"] = np.where(result["change_day"] >= 0, shape_similarity, np.nan)
+    return DropResult(**result)
+
+
+def drop_shape_similarity(
+    kwh_daily: np.ndarray,
+    zero_days: np.ndarray,
+    kw_hourly: np.ndarray,
+    min_history_days: int = MIN_HISTORY_DAYS,
+    min_after_days: int = MIN_AFTER_DAYS,
+) -> np.ndarray:
+    """Step 8 alone, per meter from its own rows (the change day is step 1's, found again from the daily row): what
+    a streaming scan measures chunk by chunk so the drop itself needs no hourly array. NaN without a change."""
+    x = evidence_series(np.asarray(kwh_daily, dtype=np.float64), np.asarray(zero_days, dtype=bool))
+    k = _best_drop_split(x, min_history_days, min_after_days)
+    has = k >= 0
+    after = np.arange(x.shape[1])[None, :] >= np.where(has, k, x.shape[1])[:, None]
+    return np.where(has, _shape_similarity(kw_hourly, ~after, after & has[:, None]), np.nan)
 
 
 def evidence_series(x: np.ndarray, zero_days: np.ndarray) -> np.ndarray:

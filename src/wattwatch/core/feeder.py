@@ -93,11 +93,14 @@ def feeder_balance(
     *,
     feeder_kw_hourly: np.ndarray | None = None,
     member_kw_hourly: np.ndarray | None = None,
+    member_hourly_sums: tuple[np.ndarray, np.ndarray] | None = None,
     min_history_days: int = MIN_HISTORY_DAYS,
     min_after_days: int = MIN_AFTER_DAYS,
 ) -> FeederResult:
     """Energy balance of every feeder (rows of `feeder_kwh` float[f, d]) against its members (rows of `member_kwh`
-    float[m, d] with `member_feeder` int[m] = feeder row or -1); see the module doc."""
+    float[m, d] with `member_feeder` int[m] = feeder row or -1); see the module doc. Step 5 takes the members'
+    hourly kW either whole (`member_kw_hourly` [m, d, 24]) or already summed per feeder (`member_hourly_sums`, the
+    sum over chunks of members of `hourly_member_sums`: a streaming scan never holds every member's hours)."""
     feeder = np.asarray(feeder_kwh, dtype=np.float64)
     member = np.asarray(member_kwh, dtype=np.float64)
     group = np.asarray(member_feeder, dtype=np.int64)
@@ -106,13 +109,15 @@ def feeder_balance(
     f, d = feeder.shape
     if group.shape != (member.shape[0],) or np.any(group >= f) or np.any(group < -1):
         raise ValueError(f"member_feeder must be int[{member.shape[0]}] in [-1, {f}), got shape {group.shape}")
-    hourly = feeder_kw_hourly is not None and member_kw_hourly is not None
-    if hourly and (np.shape(feeder_kw_hourly) != (f, d, 24) or np.shape(member_kw_hourly) != (len(member), d, 24)):
-        raise ValueError("feeder_kw_hourly must be [f, d, 24] and member_kw_hourly [m, d, 24]")
+    if member_kw_hourly is not None and np.shape(member_kw_hourly) != (len(member), d, 24):
+        raise ValueError("member_kw_hourly must be [m, d, 24]")
+    if member_kw_hourly is not None and member_hourly_sums is None:
+        member_hourly_sums = hourly_member_sums(member, member_kw_hourly, group, f)
+    hourly = feeder_kw_hourly is not None and member_hourly_sums is not None
+    if hourly and (np.shape(feeder_kw_hourly) != (f, d, 24) or np.shape(member_hourly_sums[0]) != (f, d, 24)):
+        raise ValueError("feeder_kw_hourly and the member hourly sums must be [f, d, 24]")
 
-    silent = run_lengths(~np.isfinite(member))[0] >= SILENT_DAYS
-    x = np.where(silent, 0.0, member)
-    typical = np.nan_to_num(row_median(x))
+    silent, x, typical = _silent_filled(member)
     metered, coverage = _members_per_feeder(x, typical, group, f)
     with np.errstate(invalid="ignore", divide="ignore"):
         members_sum = np.where(coverage >= MIN_COVERAGE, metered / coverage, np.nan)
@@ -140,7 +145,8 @@ def feeder_balance(
         loss_rate = (unmetered - excess) / feeder
     blocks = None
     if hourly:
-        blocks = _hourly_blocks(feeder_kw_hourly, member_kw_hourly, silent, typical, group, loss_rate, k)
+        total = group_sum(lambda i: typical[i], group, f, ())
+        blocks = _hourly_blocks(feeder_kw_hourly, *member_hourly_sums, total, loss_rate, k)
     nan_f = np.full(f, np.nan)
     return FeederResult(
         **summary,
@@ -284,18 +290,37 @@ def _attribute(x, excess, group, k, excess_kwh, feeder_score):
     }
 
 
-def _hourly_blocks(feeder_kw_hourly, member_kw_hourly, silent, typical, group, loss_rate, k):
-    """Grow-light evidence in each feeder's hourly excess (module doc, step 5); silent member-days draw 0 here too.
-    `loss_rate` [f, d] is the modelled loss per kWh of feeder energy."""
-    feeder_h = np.asarray(feeder_kw_hourly, dtype=np.float64)
-    f, d, _ = feeder_h.shape
+def _silent_filled(member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(silent days bool[m, d], the daily kWh with silent days as 0, each member's typical kWh/day): per member."""
+    silent = run_lengths(~np.isfinite(member))[0] >= SILENT_DAYS
+    x = np.where(silent, 0.0, member)
+    return silent, x, np.nan_to_num(row_median(x))
+
+
+def hourly_member_sums(
+    member_kwh: np.ndarray, member_kw_hourly: np.ndarray, member_feeder: np.ndarray, n_feeders: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 5's member side per feeder [f, d, 24]: (metered kW, typical kWh/day of the members observed that hour);
+    silent member-days draw 0. Sums over members, so chunks of members can be summed."""
+    member = np.asarray(member_kwh, dtype=np.float64)
+    group = np.asarray(member_feeder, dtype=np.int64)
+    silent, _, typical = _silent_filled(member)
+    d = member.shape[1]
 
     def rows(i):
         return np.where(silent[i, :, None], 0.0, np.asarray(member_kw_hourly[i], dtype=np.float64))
 
-    metered = group_sum(lambda i: np.nan_to_num(rows(i)), group, f, (d, 24))
-    covered = group_sum(lambda i: np.isfinite(rows(i)) * typical[i, None, None], group, f, (d, 24))
-    total = group_sum(lambda i: typical[i], group, f, ())
+    metered = group_sum(lambda i: np.nan_to_num(rows(i)), group, n_feeders, (d, 24))
+    covered = group_sum(lambda i: np.isfinite(rows(i)) * typical[i, None, None], group, n_feeders, (d, 24))
+    return metered, covered
+
+
+def _hourly_blocks(feeder_kw_hourly, metered, covered, total, loss_rate, k):
+    """Grow-light evidence in each feeder's hourly excess (module doc, step 5). `metered`, `covered` [f, d, 24] from
+    hourly_member_sums, `total` [f] the members' typical kWh/day, `loss_rate` [f, d] the modelled loss per kWh of
+    feeder energy."""
+    feeder_h = np.asarray(feeder_kw_hourly, dtype=np.float64)
+    f, d, _ = feeder_h.shape
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(total[:, None, None] > 0, covered / total[:, None, None], 1.0)
         members = np.where(coverage >= MIN_COVERAGE, metered / coverage, np.nan)

@@ -121,18 +121,46 @@ def lookalike_evidence(
     hourly = np.asarray(kw_hourly, dtype=np.float64)
     if x.ndim != 2 or hourly.shape != (*x.shape, 24):
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
-    m, d = x.shape
     k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
-    k = np.where((k > 0) & (k < d), k, -1)
-    season = season_measures(x, population_curve(x), k)
+    measured = hourly_measures(x, hourly, first_weekday, k, is_block, block_rows)
+    return lookalike_scores(x, measured, category, k)
+
+
+def usable_change_day(change_day: np.ndarray, n_days: int) -> np.ndarray:
+    """The change day the measures use: -1 unless strictly inside the day axis."""
+    k = np.asarray(change_day, dtype=np.int64)
+    return np.where((k > 0) & (k < n_days), k, -1)
+
+
+def hourly_measures(
+    kwh_daily: np.ndarray,
+    kw_hourly: np.ndarray,
+    first_weekday: int,
+    change_day: np.ndarray,
+    is_block: np.ndarray | None = None,
+    block_rows: int = BLOCK_ROWS,
+) -> dict[str, np.ndarray]:
+    """The per-meter measures (added load, EV sessions, night shift, rise, block share): each meter's own rows only,
+    so a streaming scan takes them chunk by chunk. `first_weekday` is the weekday of day 0 of the full day axis."""
+    x = np.asarray(kwh_daily, dtype=np.float64)
+    m, d = x.shape
+    k = usable_change_day(change_day, d)
     parts = []
     for i in range(0, max(m, 1), block_rows):
         rows = slice(i, i + block_rows)
         blocks = None if is_block is None else np.asarray(is_block, dtype=bool)[rows]
-        parts.append(_measure_rows(x[rows], hourly[rows], first_weekday, k[rows], blocks))
-    measured = {n: np.concatenate([p[n] for p in parts]) for n in parts[0]}
-    measured.update(season)
-    return _likelihoods(measured, k, np.asarray(category))
+        parts.append(_measure_rows(x[rows], np.asarray(kw_hourly[rows], dtype=np.float64), first_weekday, k[rows],
+                                   blocks))
+    return {n: np.concatenate([p[n] for p in parts]) for n in parts[0]}
+
+
+def lookalike_scores(
+    kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray
+) -> LookalikeResult:
+    """The population part: season measures against the population curve of all rows, then the likelihoods."""
+    x = np.asarray(kwh_daily, dtype=np.float64)
+    k = usable_change_day(change_day, x.shape[1])
+    return _likelihoods({**measured, **season_measures(x, population_curve(x), k)}, k, np.asarray(category))
 
 
 def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray]:

@@ -94,7 +94,42 @@ def peer_outlier(
     hourly = np.asarray(kw_hourly, dtype=np.float64)
     if x.ndim != 2 or hourly.shape != (*x.shape, 24):
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
+    features = window_shape_features(x, hourly, first_weekday, window)
+    return peer_scores(x, features, category, city, floor_area_m2, contracted_kw, window=window, min_days=min_days,
+                       min_group=min_group)
+
+
+def window_shape_features(
+    kwh_daily: np.ndarray, kw_hourly: np.ndarray, first_weekday: int | None, window: int = WINDOW_DAYS
+) -> np.ndarray:
+    """Step 4's per-meter part: the shape features [m, 5] over the last `window` days of the full day axis.
+
+    Depends on each meter's own rows only, so a streaming scan computes it chunk by chunk from the hourly profile."""
+    d = np.shape(kwh_daily)[1]
+    w = max(min(window, d), 0)
+    weekday = None if first_weekday is None else (first_weekday + d - w)
+    return shape_features(np.asarray(kwh_daily)[:, d - w :], np.asarray(kw_hourly)[:, d - w :], weekday)
+
+
+def peer_scores(
+    kwh_daily: np.ndarray,
+    features: np.ndarray,
+    category: np.ndarray,
+    city: np.ndarray,
+    floor_area_m2: np.ndarray,
+    contracted_kw: np.ndarray,
+    *,
+    window: int = WINDOW_DAYS,
+    min_days: int = MIN_DAYS,
+    min_group: int = MIN_GROUP,
+) -> PeerResult:
+    """The population part: levels from `kwh_daily` [m, d], groups, robust z of levels and of `features` [m, 5]
+    (window_shape_features, NaN rows for billing meters), score."""
+    x = np.asarray(kwh_daily, dtype=np.float64)
+    features = np.asarray(features, dtype=np.float64)
     m, d = x.shape
+    if features.shape != (m, len(SHAPE_FEATURES)):
+        raise ValueError(f"features must be [{m}, {len(SHAPE_FEATURES)}], got {features.shape}")
     w = max(min(window, d), 0)
     recent = x[:, d - w :]
     level = row_median(recent)
@@ -107,7 +142,6 @@ def peer_outlier(
                                                 min_group)
     med, spread = chosen_centre(ids, group_level, np.where(has_level, value, np.nan), MIN_LOG_SPREAD)
     level_z = (value - med) / spread
-    features = shape_features(recent, hourly[:, d - w :], None if first_weekday is None else (first_weekday + d - w))
     fmed, fspread = chosen_centre(ids, group_level, features, MIN_FEATURE_SPREAD, min_count=min_group)
     feature_z = (features - fmed) / fspread
     abs_z = np.where(np.isfinite(feature_z), np.abs(feature_z), -1.0)

@@ -113,7 +113,7 @@ class PhotoperiodResult:
     days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
     is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
-    days: DailyBlocks  # per meter-day block fit [m, d]
+    days: DailyBlocks | None  # per meter-day block fit [m, d]; None where a streaming scan did not keep it
 
 
 def detect_photoperiod(

@@ -18,7 +18,16 @@ import numpy as np
 from wattwatch.core.cells import daily_sums, slot_means
 from wattwatch.core.daily import local_day_hours, scale_to_full_days, spread_periods
 from wattwatch.core.localtime import utc_to_local
-from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, PremisesIndex, ProfileMatrix
+from wattwatch.engine.base import ChunkKernel, Progress, ReadingsChunk, concat_outputs
+from wattwatch.engine.chunking import ReadingsBatch, chunk_rows, cut_chunks
+from wattwatch.engine.matrices import (
+    BillingPeriods,
+    DailyMatrix,
+    FeederMatrix,
+    MeterTable,
+    PremisesIndex,
+    ProfileMatrix,
+)
 from wattwatch.settings import Settings
 
 BILLING = "billing"
@@ -33,7 +42,8 @@ _METERS = """meter_index AS (
 _INTERVAL_READINGS = f"""WITH {_METERS}
 SELECT mi, epoch(ts)::BIGINT AS t, kwh, interval_minutes
 FROM readings JOIN meter_index USING (meter_id)
-WHERE resolution <> '{BILLING}' AND NOT zero_as_missing"""
+WHERE resolution <> '{BILLING}' AND NOT zero_as_missing
+ORDER BY mi, t"""  # the streaming scan's order, so sums round alike
 
 _ZERO_RUN_READINGS = f"""WITH {_METERS}
 SELECT mi, epoch(ts)::BIGINT AS t FROM readings JOIN meter_index USING (meter_id)
@@ -65,15 +75,6 @@ fi AS (SELECT feeder_id, (row_number() OVER (ORDER BY feeder_id) - 1)::BIGINT AS
 _FEEDER_IDS = _FEEDER_INDEX + " SELECT feeder_id FROM fi ORDER BY fi"
 _FEEDER_READINGS = _FEEDER_INDEX + """
 SELECT fi, epoch(ts)::BIGINT AS t, kwh, interval_s FROM feeders JOIN fi USING (feeder_id)"""
-
-
-@dataclass(frozen=True)
-class MeterTable:
-    """Every meter with readings, in meter_id order: row i of every matrix is meter_ids[i]."""
-
-    meter_ids: np.ndarray  # str[n]
-    interval_minutes: np.ndarray  # int64[n], 0 for billing meters
-    is_billing: np.ndarray  # bool[n]
 
 
 @dataclass(frozen=True)
@@ -145,17 +146,23 @@ def daily_matrix(
     zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
 
     if meters.is_billing.any():
-        periods = con.execute(_BILLING_PERIODS, {"tz": tz, "first": first_day}).fetchnumpy()
-        billing_kwh, billing_coverage = spread_periods(
-            periods["mi"].astype(np.int64),
-            periods["start_day"].astype(np.int64),
-            periods["end_day"].astype(np.int64),
-            np.asarray(periods["kwh"], dtype=np.float64),
-            shape,
-        )
+        periods = billing_periods(con, tz, first_day)
+        billing_kwh, billing_coverage = spread_periods(periods.row, periods.start_day, periods.end_day, periods.kwh,
+                                                       shape)
         kwh = np.where(meters.is_billing[:, None], billing_kwh, kwh)
         coverage = np.where(meters.is_billing[:, None], billing_coverage, coverage)
     return DailyMatrix(meters.meter_ids, first_day, kwh, coverage, meters.is_billing, zero_days)
+
+
+def billing_periods(con: duckdb.DuckDBPyConnection, tz: str, first_day: date) -> BillingPeriods:
+    """The billing meters' reads as periods of local days from `first_day` (see BillingPeriods)."""
+    periods = con.execute(_BILLING_PERIODS, {"tz": tz, "first": first_day}).fetchnumpy()
+    return BillingPeriods(
+        np.asarray(periods["mi"], dtype=np.int64),
+        np.asarray(periods["start_day"], dtype=np.int64),
+        np.asarray(periods["end_day"], dtype=np.int64),
+        np.asarray(periods["kwh"], dtype=np.float64),
+    )
 
 
 def profile_matrix(
@@ -219,3 +226,68 @@ def premises_index(con: duckdb.DuckDBPyConnection) -> PremisesIndex:
         as_str("meter_id"), as_str("premise_id"), as_str("category"), as_str("city"),
         as_float("floor_area_m2"), as_float("contracted_kw"), as_str("feeder_id"),
     )
+
+
+_STORE_READINGS = f"""WITH {_METERS}
+SELECT mi, epoch_us(ts) // 1000000 AS t, kwh, zero_as_missing
+FROM readings JOIN meter_index USING (meter_id)
+WHERE resolution <> '{BILLING}' {{where}}
+ORDER BY mi, ts"""
+BATCH_ROWS = 1 << 20  # readings per record batch fetched from DuckDB
+
+
+class DuckDBEngine:
+    """The Engine (engine.base) over a DuckDB store: readings from its `readings` table, in chunks of meters."""
+
+    name = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, settings: Settings):
+        self.con = con
+        self.settings = settings
+        self._meters: MeterTable | None = None
+
+    def meter_table(self) -> MeterTable:
+        if self._meters is None:
+            self._meters = meter_table(self.con)
+        return self._meters
+
+    def premises_index(self) -> PremisesIndex:
+        return premises_index(self.con)
+
+    def day_range(self, timezone: str) -> tuple[date, int]:
+        return day_range(self.con, timezone)
+
+    def billing_periods(self, timezone: str, first_day: date) -> BillingPeriods:
+        return billing_periods(self.con, timezone, first_day)
+
+    def feeder_matrix(self, settings: Settings, first_day: date, n_days: int) -> FeederMatrix:
+        return feeder_matrix(self.con, settings, first_day, n_days)
+
+    def map_chunks(self, kernel: ChunkKernel, meters_per_chunk: int, progress: Progress | None = None
+                   ) -> dict[str, np.ndarray]:
+        meters = self.meter_table()
+        chunks = chunk_rows(np.flatnonzero(~meters.is_billing), meters_per_chunk)
+        parts = []
+        for chunk in cut_chunks(self._batches(""), chunks):
+            parts.append((chunk.rows, kernel(chunk)))
+            if progress is not None:
+                progress(len(chunk.rows))
+        return concat_outputs(parts)
+
+    def readings(self, rows: np.ndarray) -> ReadingsChunk:
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        rows = rows[~self.meter_table().is_billing[rows]]
+        wanted = ",".join(str(int(r)) for r in rows) or "-1"
+        return next(cut_chunks(self._batches(f"AND mi IN ({wanted})"), [rows]))
+
+    def _batches(self, where: str):
+        reader = self.con.execute(_STORE_READINGS.format(where=where)).to_arrow_reader(BATCH_ROWS)
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            yield ReadingsBatch(
+                batch.column(0).to_numpy().astype(np.int64, copy=False),
+                batch.column(1).to_numpy().astype(np.int64, copy=False),
+                batch.column(2).to_numpy(zero_copy_only=False).astype(np.float64, copy=False),
+                batch.column(3).to_numpy(zero_copy_only=False).astype(bool, copy=False),
+            )

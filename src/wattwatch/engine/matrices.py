@@ -72,3 +72,22 @@ class FeederMatrix:
     first_day: date
     kwh: np.ndarray  # float64[f, n_days]
     kw: np.ndarray  # float64[f, n_days, 24]
+
+
+@dataclass(frozen=True)
+class MeterTable:
+    """Every meter, in meter_id order: row i of every per-meter array is meter_ids[i]."""
+
+    meter_ids: np.ndarray  # str[n]
+    interval_minutes: np.ndarray  # int64[n], 0 for billing meters (and interval meters whose interval is not known yet)
+    is_billing: np.ndarray  # bool[n]
+
+
+@dataclass(frozen=True)
+class BillingPeriods:
+    """Billing reads as periods of local days on the scan's day axis (reads judged missing left out)."""
+
+    row: np.ndarray  # int64: the meter's row in the MeterTable
+    start_day: np.ndarray  # int64: first day of the period (day index from the scan's first day)
+    end_day: np.ndarray  # int64: day after the period's last day
+    kwh: np.ndarray  # float64: the read's kWh

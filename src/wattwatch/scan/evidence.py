@@ -1,30 +1,51 @@
-"""Every detector's result for every meter, in one row order: the input of fusion, leads and the report."""
+"""Every detector's result for every meter, in one row order: the input of fusion, leads and the report.
+
+Two stages (see scan.meter_stage): the engine maps the per-meter stage over chunks of interval meters (bounded
+memory, no all-meters hourly array), then the driver assembles the daily matrix, adds the billing meters (daily rows
+from their reads, no hourly data) and runs the population steps: peer groups, look-alike season curves, drop with
+peer levels, feeder balance, sales.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import duckdb
 import numpy as np
 
+from wattwatch.core.daily import spread_periods
 from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
 from wattwatch.core.fusion import onset_days
-from wattwatch.core.increase import IncreaseResult, strange_increase
-from wattwatch.core.lookalikes import LookalikeResult, lookalike_evidence
-from wattwatch.core.peers import PeerResult, peer_outlier
+from wattwatch.core.increase import IncreaseResult
+from wattwatch.core.lookalikes import LookalikeResult, lookalike_scores
+from wattwatch.core.peers import PeerResult, peer_scores
 from wattwatch.core.photoperiod import PhotoperiodResult
 from wattwatch.core.purchases import PurchaseEvidence
-from wattwatch.engine import duckdb as engine
-from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, PremisesIndex, ProfileMatrix
+from wattwatch.engine.base import SUM_PREFIX, Engine
+from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, MeterTable, PremisesIndex
 from wattwatch.linkage import LinkResult, LinkageSettings, link_sales
-from wattwatch.scan.lighting import photoperiod_by_meter
-from wattwatch.scan.rowwise import rows_of
+from wattwatch.scan.meter_stage import (
+    INCREASE,
+    LIGHTING,
+    LIGHTING_FIELDS,
+    LOOKALIKE,
+    SERIES_KEYS,
+    StageContext,
+    meter_stage,
+    no_lamp_blocks,
+    per_meter_evidence,
+)
+from wattwatch.scan.rowwise import chunks, rows_of
 from wattwatch.scan.sales import purchases_by_meter, sale_lines
 from wattwatch.schema import CATEGORIES
 from wattwatch.settings import Settings
 
+CHUNK_CELLS = 4_000_000  # meter-days x 24 hours per chunk of the per-meter stage: ~32 MB per hourly array
+MeterProgress = Callable[[int], None]
 Step = Callable[[str], None]
 
 
@@ -44,7 +65,6 @@ class MeterInfo:
 @dataclass(frozen=True)
 class Evidence:
     daily: DailyMatrix
-    hourly: ProfileMatrix  # every meter, hourly (billing meters all NaN)
     premises: PremisesIndex
     info: MeterInfo
     feeders: FeederMatrix
@@ -58,8 +78,8 @@ class Evidence:
     purchases: PurchaseEvidence | None  # None when no sales were loaded
 
 
-def meter_info(daily: DailyMatrix, premises: PremisesIndex, feeders: FeederMatrix) -> MeterInfo:
-    reg = rows_of(daily.meter_ids, premises.meter_ids)
+def meter_info(meter_ids: np.ndarray, premises: PremisesIndex, feeders: FeederMatrix) -> MeterInfo:
+    reg = rows_of(meter_ids, premises.meter_ids)
     known = reg >= 0
 
     def pick(values: np.ndarray, missing):
@@ -83,43 +103,51 @@ def meter_info(daily: DailyMatrix, premises: PremisesIndex, feeders: FeederMatri
     )
 
 
-def gather_evidence(
-    con: duckdb.DuckDBPyConnection, settings: Settings, step: Step, linkage: LinkageSettings | None = None
-) -> Evidence:
-    """Run every detector over every meter in the store; `step(name)` is called as each stage ends."""
-    meters = engine.meter_table(con)
-    readings = engine.interval_readings(con, settings)
-    daily = engine.daily_matrix(con, settings, meters, readings)
-    hourly = engine.profile_matrix(meters, readings, np.arange(len(meters.meter_ids)), daily.first_day, daily.n_days)
-    premises = engine.premises_index(con)
-    feeders = engine.feeder_matrix(con, settings, daily.first_day, daily.n_days)
-    info = meter_info(daily, premises, feeders)
-    first_weekday = daily.first_day.weekday()
-    step("matrices")
+def meters_per_chunk(n_days: int) -> int:
+    return max(CHUNK_CELLS // max(24 * n_days, 1), 1)
 
-    increase = strange_increase(daily.kwh, min_history_days=settings.min_history_days)
-    step("strange increase")
-    lighting = photoperiod_by_meter(meters, readings, daily, hourly)
-    del readings
-    step("lighting")
-    peers = peer_outlier(
-        daily.kwh, hourly.kw, info.category, info.city, info.floor_area_m2, info.contracted_kw,
-        first_weekday=first_weekday,
+
+def gather_evidence(
+    engine: Engine,
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    step: Step,
+    linkage: LinkageSettings | None = None,
+    meter_progress: MeterProgress | None = None,
+) -> Evidence:
+    """Run every detector over every meter of `engine`; `con` is the store holding the sales (and registers).
+    `step(name)` is called as each stage ends, `meter_progress(n)` as each chunk of n meters is done."""
+    meters = engine.meter_table()
+    first_day, n_days = engine.day_range(settings.timezone)
+    premises = engine.premises_index()
+    feeders = engine.feeder_matrix(settings, first_day, n_days)
+    info = meter_info(meters.meter_ids, premises, feeders)
+    ctx = StageContext.build(meters, settings, first_day, n_days, info.feeder, len(feeders.feeder_ids))
+    out = engine.map_chunks(partial(meter_stage, ctx), meters_per_chunk(n_days), meter_progress)
+    step("meters")
+
+    daily = _daily_matrix(engine, meters, ctx, out)
+    per_meter = _with_billing_meters(ctx, daily, out, info)
+    increase = IncreaseResult(**{f.name: per_meter[INCREASE + f.name] for f in dataclasses.fields(IncreaseResult)})
+    lighting = PhotoperiodResult(**{name: per_meter[LIGHTING + name] for name in LIGHTING_FIELDS}, days=None)
+    peers = peer_scores(
+        daily.kwh, per_meter["peer_features"], info.category, info.city, info.floor_area_m2, info.contracted_kw
     )
     step("peers")
-    lookalikes = lookalike_evidence(
-        daily.kwh, hourly.kw, info.category, first_weekday, change_day=increase.change_day, is_block=lighting.is_block
-    )
+    measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
+    lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day)
     step("look-alikes")
     drop = sustained_drop(
         daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,
-        kw_hourly=hourly.kw, min_history_days=settings.min_history_days,
+        shape_similarity=per_meter["drop_shape_similarity"], min_history_days=settings.min_history_days,
     )
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
+        empty = np.zeros((len(feeders.feeder_ids), n_days, 24))
+        sums = (out.get(SUM_PREFIX + "feeder_metered", empty), out.get(SUM_PREFIX + "feeder_covered", empty))
         feeder = feeder_balance(
-            feeders.kwh, daily.kwh, info.feeder, feeder_kw_hourly=feeders.kw, member_kw_hourly=hourly.kw,
+            feeders.kwh, daily.kwh, info.feeder, feeder_kw_hourly=feeders.kw, member_hourly_sums=sums,
             min_history_days=settings.min_history_days,
         )
     step("feeders")
@@ -127,10 +155,48 @@ def gather_evidence(
     if con.execute("SELECT count(*) FROM sales").fetchone()[0]:
         links = link_sales(con, linkage or LinkageSettings())
         onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
-        purchases = purchases_by_meter(
-            sale_lines(con, settings.timezone, daily.first_day), links, info.premise_id, onset
-        )
+        purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
-    return Evidence(
-        daily, hourly, premises, info, feeders, increase, lighting, peers, lookalikes, drop, feeder, links, purchases
-    )
+    return Evidence(daily, premises, info, feeders, increase, lighting, peers, lookalikes, drop, feeder, links,
+                    purchases)
+
+
+def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:
+    """Daily kWh of every meter: interval meters from the per-meter stage, billing meters from their reads."""
+    shape = (len(meters.meter_ids), ctx.n_days)
+    kwh, coverage, zero_days = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape, dtype=bool)
+    rows = out["rows"]
+    if rows.size:
+        kwh[rows], coverage[rows], zero_days[rows] = out["kwh"], out["coverage"], out["zero_days"]
+    if meters.is_billing.any():
+        periods = engine.billing_periods(ctx.timezone, ctx.first_day)
+        billing_kwh, billing_coverage = spread_periods(periods.row, periods.start_day, periods.end_day, periods.kwh,
+                                                       shape)
+        kwh = np.where(meters.is_billing[:, None], billing_kwh, kwh)
+        coverage = np.where(meters.is_billing[:, None], billing_coverage, coverage)
+    return DailyMatrix(meters.meter_ids, ctx.first_day, kwh, coverage, meters.is_billing, zero_days)
+
+
+def _with_billing_meters(ctx: StageContext, daily: DailyMatrix, out: dict[str, np.ndarray], info: MeterInfo
+                         ) -> dict[str, np.ndarray]:
+    """Every per-meter output for every meter row: the stage's for interval meters; for billing meters the same
+    per-meter evidence from their daily rows with no hourly data (and no lamp-block fit)."""
+    n = len(daily.meter_ids)
+    keys = [key for key in out if key not in SERIES_KEYS and key != "rows" and not key.startswith(SUM_PREFIX)]
+    parts = [(out["rows"], {key: out[key] for key in keys})] if out["rows"].size else []
+    no_hours = dataclasses.replace(ctx, n_feeders=0)
+    billing = np.flatnonzero(daily.is_billing)
+    groups = list(chunks(billing, meters_per_chunk(daily.n_days))) or ([] if parts else [billing])  # [] -> shapes
+    for rows in groups:
+        hourly = np.full((rows.size, daily.n_days, 24), np.nan)
+        part = per_meter_evidence(no_hours, daily.kwh[rows], daily.zero_days[rows], hourly,
+                                  no_lamp_blocks(rows.size, daily.n_days), info.feeder[rows])
+        parts.append((rows, part))
+    result = {}
+    for key in parts[0][1]:
+        sample = parts[0][1][key]
+        full = np.zeros((n, *sample.shape[1:]), dtype=sample.dtype)
+        for rows, part in parts:
+            full[rows] = part[key]
+        result[key] = full
+    return result

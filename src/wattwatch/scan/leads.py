@@ -11,12 +11,8 @@ import numpy as np
 
 from wattwatch.core.fusion import FusedScores
 from wattwatch.scan.evidence import Evidence
-from wattwatch.scan.findings import (
-    MONTHLY_READS, ChartMarks, Finding, chart_marks, estimates_text, findings_for, lookalike_text,
-)
+from wattwatch.scan.findings import ChartMarks, chart_marks, estimates_text, findings_for, lookalike_text
 from wattwatch.schema import LEADS
-
-MAX_EXPLANATION_FINDINGS = 3  # leads.csv keeps the strongest few; the report lists them all
 
 
 @dataclass(frozen=True)
@@ -49,18 +45,13 @@ def ranked_rows(premise_of_row: np.ndarray, score: np.ndarray) -> np.ndarray:
     return best[np.lexsort((premise_of_row[best].astype(str), -score[best]))]
 
 
-def _headline(found: list[Finding]) -> list[Finding]:
-    """The strongest findings, plus the monthly-reads caveat whenever it applies."""
-    top = found[:MAX_EXPLANATION_FINDINGS]
-    return top + [f for f in found[MAX_EXPLANATION_FINDINGS:] if f.signal == MONTHLY_READS]
-
-
 def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
     """One lead per premises (its strongest meter), ranked by fused score."""
     leads = []
     for rank, row in enumerate(ranked_rows(ev.info.premise_id, fused.score), start=1):
         found = findings_for(ev, fused, row)
-        extra = [t for t in (estimates_text(fused, row), lookalike_text(ev, fused, row)) if t]
+        # Every finding goes into leads.csv too: a signal listed there without its sentence would be unexplained.
+        lines = [f.text for f in found] + [t for t in (estimates_text(fused, row), lookalike_text(ev, fused, row)) if t]
         register = ev.info.register_row[row]
         leads.append(
             Lead(
@@ -69,8 +60,8 @@ def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
                 meter_id=str(ev.daily.meter_ids[row]),
                 score=float(fused.score[row]),
                 signals=tuple(f.signal for f in found),
-                explanation=" ".join([f.text for f in _headline(found)] + extra[:1]),
-                evidence_lines=tuple([f.text for f in found] + extra),
+                explanation=" ".join(lines),
+                evidence_lines=tuple(lines),
                 category=str(ev.premises.categories[register]),
                 city=str(ev.premises.cities[register]),
                 row=int(row),

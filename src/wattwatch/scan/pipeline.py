@@ -14,19 +14,22 @@ from typing import Callable
 import duckdb
 import numpy as np
 
+from wattwatch.core.absence import ordinary_absence
 from wattwatch.core.fusion import FusedScores, fuse
 from wattwatch.core.lookalikes import NAMES as LOOKALIKE_NAMES
 from wattwatch.core.population import category_curves, unexplained_fall
+from wattwatch.engine.base import Engine
+from wattwatch.engine.duckdb import DuckDBEngine
+from wattwatch.engine.matrices import ProfileMatrix
 from wattwatch.linkage import save_links
 from wattwatch.report.html import RunSummary, write_report
-from wattwatch.scan.evidence import Evidence, gather_evidence
+from wattwatch.scan.evidence import Evidence, MeterProgress, StageContext, gather_evidence
+from wattwatch.scan.meter_stage import meter_series
 from wattwatch.scan.leads import Lead, build_leads, write_leads_csv
 from wattwatch.settings import Settings
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
-STEPS = (
-    "matrices", "strange increase", "lighting", "peers", "look-alikes", "theft", "feeders", "sales", "leads", "report",
-)
+STEPS = ("meters", "peers", "look-alikes", "theft", "feeders", "sales", "leads", "report")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         drop_unexplained=unexplained_fall(
             category_curves(ev.daily.kwh, ev.info.category), ev.info.category, ev.drop.change_day, ev.drop.ratio
         ),
+        drop_absence=ordinary_absence(
+            ev.daily.kwh, ev.daily.zero_days, ev.drop.change_day, ev.drop.flat_start, ev.drop.flat_days,
+            ev.drop.level_before,
+        ).explained,
         flat_score=ev.drop.flat_score,
         lost_kw=ev.drop.lost_kw,
         feeder_score=zeros if feeder is None else feeder.feeder_score,
@@ -75,10 +82,32 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
     )
 
 
+class RowProfiles(dict):
+    """Hourly kW [days, 24] of a few meters by meter row: what the report indexes as ProfileMatrix.kw[row]."""
+
+
+def top_profiles(engine: Engine, settings: Settings, ev: Evidence, rows: list[int]) -> ProfileMatrix:
+    """The hourly profile of the report's meters only, read again from the engine (the scan keeps none)."""
+    daily = ev.daily
+    rows = np.unique(np.asarray(rows, dtype=np.int64))
+    rows = rows[~daily.is_billing[rows]]
+    ctx = StageContext.build(engine.meter_table(), settings, daily.first_day, daily.n_days, ev.info.feeder, 0)
+    series = meter_series(ctx, engine.readings(rows))
+    kw = RowProfiles(zip(rows.tolist(), series.hourly))
+    return ProfileMatrix(daily.meter_ids[rows], daily.first_day, kw, 60)
+
+
 def run_scan(
-    con: duckdb.DuckDBPyConnection, settings: Settings, out_dir: Path, progress: Progress | None = None
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    out_dir: Path,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+    meter_progress: MeterProgress | None = None,
 ) -> ScanResult:
-    """Scan every meter in the store and write out_dir/leads.csv, out_dir/settings.json and out_dir/report.html."""
+    """Scan every meter and write out_dir/leads.csv, out_dir/settings.json and out_dir/report.html.
+
+    `con` is the store (registers, sales); readings come from `engine` (default: the store's readings table)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
@@ -92,7 +121,8 @@ def run_scan(
         if progress is not None:
             progress(STEPS.index(name) + 1, len(STEPS))
 
-    ev = gather_evidence(con, settings, step_done)
+    engine = engine or DuckDBEngine(con, settings)
+    ev = gather_evidence(engine, con, settings, step_done, meter_progress=meter_progress)
     fused = fuse_evidence(ev)
     leads = build_leads(ev, fused)
     leads_csv = write_leads_csv(out_dir / "leads.csv", leads)
@@ -111,7 +141,8 @@ def run_scan(
         n_leads=len(leads),
         settings=settings,
     )
-    report_html = write_report(out_dir / "report.html", summary, leads, daily, ev.hourly, settings.report_top)
+    hourly = top_profiles(engine, settings, ev, [lead.row for lead in leads[: settings.report_top]])
+    report_html = write_report(out_dir / "report.html", summary, leads, daily, hourly, settings.report_top)
     step_done("report")
     return ScanResult(
         leads_csv=leads_csv,

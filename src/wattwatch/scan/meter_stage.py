@@ -1,0 +1,164 @@
+"""The scan's per-meter stage: one chunk of meters' raw readings -> every per-meter number the later steps need.
+
+Runs inside Engine.map_chunks (a loop over meter ranges on DuckDB, a grouped UDF on Spark), so memory is bounded by
+the chunk and no [all meters, days, 24] array ever exists. For each meter it builds its daily row (kWh, coverage,
+zero-run days) and hourly profile from its own readings (core.localtime, core.cells), then runs the detectors'
+per-meter parts: strange increase, the lamp-block fit (core.photoperiod, on the meter's native slots), the peer
+shape features, the look-alike hourly measures (with the meter's own
+change day and lamp days), the drop's shape similarity (with the drop's own change day), and its share of the
+per-feeder hourly sums. Population steps (peer groups, category curves, fusion) run afterwards on the driver
+(scan.evidence), so the per-meter outputs depend on the meter's rows only and chunking cannot change a result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from wattwatch.core.cells import daily_sums, slot_means
+from wattwatch.core.daily import local_day_hours, scale_to_full_days
+from wattwatch.core.drop import drop_shape_similarity
+from wattwatch.core.feeder import hourly_member_sums
+from wattwatch.core.increase import IncreaseResult, strange_increase
+from wattwatch.core.intervals import infer_interval_minutes
+from wattwatch.core.localtime import utc_to_local
+from wattwatch.core.lookalikes import hourly_measures
+from wattwatch.core.peers import window_shape_features
+from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
+from wattwatch.engine.base import SUM_PREFIX, ReadingsChunk
+from wattwatch.engine.matrices import MeterTable
+from wattwatch.settings import Settings
+
+EPOCH = date(1970, 1, 1)
+HOUR_S = 3600
+INCREASE = "increase."
+LIGHTING = "lighting."
+LOOKALIKE = "lookalike."
+SERIES_KEYS = ("kwh", "coverage", "zero_days", "interval_minutes")  # the daily rows, assembled by the driver
+LIGHTING_FIELDS = tuple(f.name for f in dataclasses.fields(PhotoperiodResult) if f.name != "days")
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What the per-meter stage needs besides the readings: small, built once on the driver, shipped to workers."""
+
+    meters: MeterTable
+    timezone: str
+    first_day: date
+    n_days: int
+    min_coverage: float
+    min_history_days: int
+    meter_feeder: np.ndarray  # int64[n_meters]: FeederMatrix row of each meter's feeder, -1 none
+    n_feeders: int
+
+    @property
+    def first_epoch_day(self) -> int:
+        return (self.first_day - EPOCH).days
+
+    @property
+    def first_weekday(self) -> int:
+        return self.first_day.weekday()
+
+    @classmethod
+    def build(cls, meters: MeterTable, settings: Settings, first_day: date, n_days: int, meter_feeder: np.ndarray,
+              n_feeders: int) -> "StageContext":
+        return cls(meters, settings.timezone, first_day, n_days, settings.min_coverage, settings.min_history_days,
+                   np.asarray(meter_feeder, dtype=np.int64), int(n_feeders))
+
+
+@dataclass(frozen=True)
+class MeterSeries:
+    """One chunk's meters as dense arrays: daily rows and the hourly profile (kW per local day and hour)."""
+
+    kwh: np.ndarray  # float64[k, d], NaN under min_coverage
+    coverage: np.ndarray  # float64[k, d]
+    zero_days: np.ndarray  # bool[k, d]
+    hourly: np.ndarray  # float64[k, d, 24]
+    interval_minutes: np.ndarray  # int64[k]
+    position: np.ndarray  # int64[n]: each usable reading's meter position in the chunk
+    local_s: np.ndarray  # int64[n]: its local wall-clock seconds
+    kw: np.ndarray  # float64[n]: its average power
+
+
+def meter_series(ctx: StageContext, chunk: ReadingsChunk) -> MeterSeries:
+    """Daily rows and hourly profile of the chunk's meters (the same arithmetic as the whole-store matrices)."""
+    k, d = len(chunk.rows), ctx.n_days
+    position = chunk.position
+    local_s = utc_to_local(chunk.utc_seconds, ctx.timezone)
+    minutes = ctx.meters.interval_minutes[chunk.rows]
+    minutes = np.where(minutes > 0, minutes, infer_interval_minutes(position, chunk.utc_seconds, k))
+    usable = ~np.asarray(chunk.zero_as_missing, dtype=bool)
+    kwh_sum, n_present = daily_sums(position[usable], local_s[usable], chunk.kwh[usable], k, ctx.first_epoch_day, d)
+    n_expected = (60.0 / np.maximum(minutes, 1))[:, None] * local_day_hours(ctx.first_day, d, ctx.timezone)[None, :]
+    kwh, coverage = scale_to_full_days(kwh_sum, n_present, n_expected, ctx.min_coverage)
+    flagged = ~usable
+    _, n_zero = daily_sums(position[flagged], local_s[flagged], np.zeros(int(flagged.sum())), k,
+                           ctx.first_epoch_day, d)
+    zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
+    kw = chunk.kwh[usable] * 60.0 / np.maximum(minutes, 1)[position[usable]]
+    hourly = slot_means(position[usable], local_s[usable], kw, k, ctx.first_epoch_day, d, HOUR_S)
+    return MeterSeries(kwh, coverage, zero_days, hourly, minutes.astype(np.int64), position[usable], local_s[usable],
+                       kw)
+
+
+def lamp_blocks(ctx: StageContext, series: MeterSeries) -> PhotoperiodResult:
+    """The lamp-block fit per meter on its native slots (15-min edges are sharper than hourly ones)."""
+    k, d = series.kwh.shape
+    result = no_lamp_blocks(k, d)
+    minutes_all = series.interval_minutes
+    # 0: no readings at all; steps over an hour or not dividing it (monthly reads handed to the fast path) have no
+    # time-of-day slots to fit a lamp block on.
+    fittable = (minutes_all > 0) & (minutes_all <= 60) & (60 % np.maximum(minutes_all, 1) == 0)
+    for minutes in np.unique(minutes_all[fittable]):
+        rows = np.flatnonzero(series.interval_minutes == minutes)
+        slots = series.hourly[rows] if minutes == 60 else native_slots(ctx, series, rows, int(minutes))
+        part = detect_photoperiod(slots, minutes / 60.0)
+        for name in LIGHTING_FIELDS:
+            getattr(result, name)[rows] = getattr(part, name)
+    return result
+
+
+def native_slots(ctx: StageContext, series: MeterSeries, rows: np.ndarray, minutes: int) -> np.ndarray:
+    """Average kW per local day and slot of `minutes` for the chunk's meters `rows`."""
+    position = np.full(len(series.kwh), -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    take = position[series.position] >= 0
+    return slot_means(position[series.position[take]], series.local_s[take], series.kw[take], rows.size,
+                      ctx.first_epoch_day, ctx.n_days, minutes * 60)
+
+
+def no_lamp_blocks(k: int, n_days: int) -> PhotoperiodResult:
+    """The photoperiod answer for k meters without data (fresh arrays, written into by lamp_blocks)."""
+    empty = detect_photoperiod(np.full((min(k, 1), n_days, 24), np.nan), 1.0)
+    fields = {name: np.repeat(getattr(empty, name)[:1], k, axis=0) for name in LIGHTING_FIELDS}
+    return PhotoperiodResult(**fields, days=None)
+
+
+def per_meter_evidence(ctx: StageContext, kwh: np.ndarray, zero_days: np.ndarray, hourly: np.ndarray,
+                       lighting: PhotoperiodResult, feeder_rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Every detector's per-meter part from daily rows, hourly profile and lamp-block result (module doc)."""
+    increase = strange_increase(kwh, min_history_days=ctx.min_history_days)
+    out = {f"{INCREASE}{f.name}": getattr(increase, f.name) for f in dataclasses.fields(IncreaseResult)}
+    out.update({f"{LIGHTING}{name}": getattr(lighting, name) for name in LIGHTING_FIELDS})
+    out["peer_features"] = window_shape_features(kwh, hourly, ctx.first_weekday)
+    measured = hourly_measures(kwh, hourly, ctx.first_weekday, increase.change_day, lighting.is_block)
+    out.update({f"{LOOKALIKE}{name}": value for name, value in measured.items()})
+    out["drop_shape_similarity"] = drop_shape_similarity(kwh, zero_days, hourly, ctx.min_history_days)
+    if ctx.n_feeders:
+        metered, covered = hourly_member_sums(kwh, hourly, feeder_rows, ctx.n_feeders)
+        out[f"{SUM_PREFIX}feeder_metered"] = metered
+        out[f"{SUM_PREFIX}feeder_covered"] = covered
+    return out
+
+
+def meter_stage(ctx: StageContext, chunk: ReadingsChunk) -> dict[str, np.ndarray]:
+    """The chunk kernel: per-meter outputs (first axis = the chunk's meters) plus per-feeder sums."""
+    series = meter_series(ctx, chunk)
+    out = per_meter_evidence(ctx, series.kwh, series.zero_days, series.hourly, lamp_blocks(ctx, series),
+                             ctx.meter_feeder[chunk.rows])
+    out.update(kwh=series.kwh, coverage=series.coverage, zero_days=series.zero_days,
+               interval_minutes=series.interval_minutes)
+    return out
