@@ -10,6 +10,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The dashboard's browser tests drive Debian's chromium (Playwright cannot download a browser here); CI runs as
+	# root on a fresh Debian machine. Elsewhere, without root, the e2e tests skip and say why.
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo 'warning: chromium not installed; the e2e browser tests will skip'
 	touch $(STAMP)
 
 venv: $(STAMP)
