@@ -125,3 +125,36 @@ def test_empty_store_scans_to_an_empty_lead_list(tmp_path):
     result = run_scan(connect(":memory:"), Settings(), tmp_path / "out")
     assert read_leads(result.leads_csv) == [] and result.n_leads == 0
     assert "<html" in result.report_html.read_text(encoding="utf-8")
+
+
+def scaled_rows(meter, rng, factor_from: int, factor_to: int, factor: float):
+    """A household whose use is multiplied by `factor` on days [factor_from, factor_to)."""
+    rows = hourly_rows(meter, rng)
+    return [(m, t, v * (factor if factor_from <= (t - START).days < factor_to else 1.0), z) for m, t, v, z in rows]
+
+
+def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
+    rng = np.random.default_rng(5)
+    con = connect(tmp_path / "store.duckdb")
+    readings, meters, premises = [], [], []
+    for i in range(12):
+        readings += hourly_rows(f"M{i:03d}", rng)
+    readings += scaled_rows("V1", rng, 185, 232, 0.12)  # away for weeks, back for the last days of the data
+    readings += scaled_rows("T1", rng, 150, DAYS, 0.45)  # bypassed for good
+    for meter in [f"M{i:03d}" for i in range(12)] + ["V1", "T1"]:
+        meters.append((meter, "60min", 60, START, START + timedelta(days=DAYS)))
+        premises.append((f"P{meter}", meter, "residential", "Tirana"))
+    insert_readings(con, readings)
+    insert_meters(con, meters)
+    insert_premises(con, premises, holder="Arben Hoxha")
+    try:
+        leads = {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
+                                                                      tmp_path / "out").leads_csv)}
+    finally:
+        con.close()
+    theft = leads["T1"]
+    assert "sustained_drop" in theft["signals"].split(";") and "vacation" not in theft["explanation"]
+    vacation = leads["V1"]
+    assert float(vacation["score"]) < float(theft["score"])
+    assert "sustained_drop" in vacation["signals"].split(";")
+    assert "more like a vacation or a change of occupant" in vacation["explanation"]

@@ -16,6 +16,7 @@ from typing import Callable
 import duckdb
 import numpy as np
 
+from wattwatch.core.absence import AbsenceResult, ordinary_absence
 from wattwatch.core.daily import spread_periods
 from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
@@ -73,6 +74,7 @@ class Evidence:
     peers: PeerResult
     lookalikes: LookalikeResult
     drop: DropResult
+    absence: AbsenceResult  # how well a vacation or a change of occupant explains each drop
     feeder: FeederResult | None  # None when no feeder meters were loaded
     links: LinkResult | None  # None when no sales were loaded
     purchases: PurchaseEvidence | None  # None when no sales were loaded
@@ -141,6 +143,9 @@ def gather_evidence(
         daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,
         shape_similarity=per_meter["drop_shape_similarity"], min_history_days=settings.min_history_days,
     )
+    absence = ordinary_absence(
+        daily.kwh, daily.zero_days, drop.change_day, drop.flat_start, drop.flat_days, drop.level_before
+    )
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -157,8 +162,8 @@ def gather_evidence(
         onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
-    return Evidence(daily, premises, info, feeders, increase, lighting, peers, lookalikes, drop, feeder, links,
-                    purchases)
+    return Evidence(daily, premises, info, feeders, increase, lighting, peers, lookalikes, drop, absence, feeder,
+                    links, purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:

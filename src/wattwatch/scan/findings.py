@@ -15,6 +15,7 @@ from wattwatch.schema import CATEGORIES
 
 MIN_SHOWN = 0.1  # a part of the score under this is not worth a line
 LIKELY_LOOKALIKE = 0.5  # a look-alike at or above this is reported as a possible innocent cause
+ABSENCE_SHOWN = 0.5  # a drop an absence explains at least this well says so (fusion has already discounted it)
 MONTHLY_READS = "monthly_reads"
 #: Every signal a lead can carry, declared once with what it means (docs/detectors.md is tested against this).
 SIGNALS: dict[str, str] = {
@@ -138,6 +139,12 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
     )
     if not math.isnan(d.peer_ratio[i]):
         text += f"; now {d.peer_ratio[i]:.2f}x what similar premises use"
+    a = ev.absence
+    if a.explained[i] >= ABSENCE_SHOWN:
+        text += (
+            f". It came back up to {a.rebound[i]:.1f}x its lowest week ({a.recovered[i]:.0%} of the old level): "
+            "more like a vacation or a change of occupant than a bypass, so the fall counts for less"
+        )
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
 
 

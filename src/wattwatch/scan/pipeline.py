@@ -14,7 +14,6 @@ from typing import Callable
 import duckdb
 import numpy as np
 
-from wattwatch.core.absence import ordinary_absence
 from wattwatch.core.fusion import FusedScores, fuse
 from wattwatch.core.lookalikes import NAMES as LOOKALIKE_NAMES
 from wattwatch.core.population import category_curves, unexplained_fall
@@ -71,10 +70,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         drop_unexplained=unexplained_fall(
             category_curves(ev.daily.kwh, ev.info.category), ev.info.category, ev.drop.change_day, ev.drop.ratio
         ),
-        drop_absence=ordinary_absence(
-            ev.daily.kwh, ev.daily.zero_days, ev.drop.change_day, ev.drop.flat_start, ev.drop.flat_days,
-            ev.drop.level_before,
-        ).explained,
+        drop_absence=ev.absence.explained,
         flat_score=ev.drop.flat_score,
         lost_kw=ev.drop.lost_kw,
         feeder_score=zeros if feeder is None else feeder.feeder_score,
