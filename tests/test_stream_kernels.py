@@ -165,3 +165,10 @@ def test_concat_outputs_orders_rows_and_adds_up_the_sums():
     assert got["x"].tolist() == [0.0, 20.0, 40.0, 50.0]
     np.testing.assert_array_equal(got[SUM_PREFIX + "f"], np.full((2, 3), 3.0))
     assert concat_outputs([])["rows"].size == 0
+
+
+def test_concat_outputs_reorders_chunks_whose_rows_interleave():
+    """Engines may cut chunks that are not runs of consecutive rows: the result is still in row order."""
+    parts = [(np.array([1, 3]), {"x": np.array([[1.0], [3.0]])}), (np.array([0, 2]), {"x": np.array([[0.0], [2.0]])})]
+    got = concat_outputs(parts)
+    assert got["rows"].tolist() == [0, 1, 2, 3] and got["x"][:, 0].tolist() == [0.0, 1.0, 2.0, 3.0]

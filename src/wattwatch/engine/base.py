@@ -82,17 +82,21 @@ def concat_outputs(parts: list[tuple[np.ndarray, dict[str, np.ndarray]]]) -> dic
 
     Outputs are per meter (first axis = the chunk's meters) and concatenated, except keys starting with SUM_PREFIX:
     those are same-shaped partial sums (e.g. per feeder) and are added up, in ascending order of the chunks' first
-    rows so both engines add in the same order."""
+    rows so both engines add in the same order. The parts' dicts are consumed (emptied) to keep the peak low."""
     if not parts:
         return {"rows": np.zeros(0, dtype=np.int64)}
     parts = sorted(parts, key=lambda part: int(part[0][0]) if len(part[0]) else -1)
     rows = np.concatenate([r for r, _ in parts])
     order = np.argsort(rows, kind="stable")
+    in_order = bool(np.all(order == np.arange(rows.size)))  # chunks of consecutive rows: no reordering copy
     out = {}
-    for key in parts[0][1]:
+    for key in list(parts[0][1]):
+        values = [o.pop(key) for _, o in parts]  # each key's chunk arrays can be freed once joined: a lower peak
         if key.startswith(SUM_PREFIX):
-            out[key] = np.sum([o[key] for _, o in parts], axis=0)
+            out[key] = np.sum(values, axis=0)
         else:
-            out[key] = np.concatenate([o[key] for _, o in parts], axis=0)[order]
+            joined = np.concatenate(values, axis=0)
+            out[key] = joined if in_order else joined[order]
+        del values
     out["rows"] = rows[order]
     return out
