@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from wattwatch.engine import parquet
 from wattwatch.engine.parquet import ParquetEngine
 from wattwatch.settings import Settings
 
@@ -43,8 +44,11 @@ def readings(rng):
 @pytest.mark.parametrize("row_group_size", [7, 25, 10_000])
 @pytest.mark.parametrize("shuffled", [False, True])
 @pytest.mark.parametrize("meters_per_chunk", [1, 2, 3])
+@pytest.mark.parametrize("initial_rows", [2, parquet.INITIAL_ROWS])  # 2: the chunk's arrays grow batch by batch
 def test_every_row_is_counted_once_and_every_reading_reaches_its_meter(registered, tmp_path, row_group_size,
-                                                                        shuffled, meters_per_chunk):
+                                                                        shuffled, meters_per_chunk, initial_rows,
+                                                                        monkeypatch):
+    monkeypatch.setattr(parquet, "INITIAL_ROWS", initial_rows)
     rng = np.random.default_rng(row_group_size)
     rows = readings(rng)
     if shuffled:

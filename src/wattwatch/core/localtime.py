@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from wattwatch.core.kernels.cells import to_local
+
 DAY = 86400
 
 
@@ -65,12 +67,10 @@ def local_to_utc(local: np.ndarray, zone_name: str) -> LocalToUtc:
     return LocalToUtc(earlier, later, ok_a.astype(np.int64) + ok_b)
 
 
-
-
 def utc_to_local(utc: np.ndarray, zone_name: str) -> np.ndarray:
     """UTC epoch seconds -> local wall-clock epoch seconds (the wall clock read as if it were UTC)."""
     utc = np.asarray(utc, dtype=np.int64)
     if utc.size == 0:
         return utc.copy()
     starts, offsets = zone_offsets(zone_name, int(utc.min()), int(utc.max()))
-    return utc + offsets[np.clip(np.searchsorted(starts, utc, side="right") - 1, 0, offsets.size - 1)]
+    return to_local(utc, starts, offsets)  # one compiled pass: utc + the offset of the segment holding it

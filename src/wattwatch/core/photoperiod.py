@@ -43,6 +43,7 @@ seen: the day's best block is the shop.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ from wattwatch.core.blocks import (
     fit_daily_blocks,
     row_median,
 )
+from wattwatch.core.kernels.anchor_runs import anchor_runs
 
 # Photoperiod classes: vegetative 18/6 and flowering 12/12, in this order (class index 0, 1). Fitted lengths within
 # PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h and 11-13 h on whole-hour candidates, which
@@ -117,15 +119,22 @@ class PhotoperiodResult:
 
 
 def detect_photoperiod(
-    load: np.ndarray, slot_hours: float, *, fit_params: dict | None = None, **aggregate_params
+    load: np.ndarray, slot_hours: float, *, fit_params: dict | None = None, keep_days: bool = True,
+    **aggregate_params
 ) -> PhotoperiodResult:
     """Grow-light evidence per meter from `load` float64[m, d, s] (local days x time-of-day slots, NaN = missing).
 
     `slot_hours` = 24 / s. `fit_params` go to `fit_daily_blocks`, the other keywords to `aggregate_days`; both
-    default to the module constants (change PHOTOPERIOD_TOL_HOURS in both places together).
+    default to the module constants (change PHOTOPERIOD_TOL_HOURS in both places together). With keep_days=False
+    the result has no per-day fit (days=None) and the fit describes only the days of a photoperiod class's length,
+    the only ones the aggregation reads: the same result, faster.
     """
+    if not keep_days:
+        tol = aggregate_params.get("class_tol_hours", PHOTOPERIOD_TOL_HOURS)
+        fit_params = {"describe_near_hours": CLASS_HOURS, "describe_tol_hours": tol, **(fit_params or {})}
     days = fit_daily_blocks(load, slot_hours, **(fit_params or {}))
-    return aggregate_days(days, np.asarray(load).shape[2], slot_hours, **aggregate_params)
+    result = aggregate_days(days, np.asarray(load).shape[2], slot_hours, **aggregate_params)
+    return result if keep_days else dataclasses.replace(result, days=None)
 
 
 def aggregate_days(
@@ -169,23 +178,17 @@ def aggregate_days(
             & (days.edge_share >= min_day_edge_share)
         )
     tol = max(1, int(round(start_tol_hours / slot_hours)))
-    best = {"quality": np.full(m, -1.0), "run": np.zeros((m, d), bool), "dense": np.zeros((m, d), bool)}
-    for anchor in _anchor_slots(days, n_slots):
-        for slot in _candidate_slots(anchor, good, n_slots, tol, n_anchor_candidates).T:
-            near = good & (slot[:, None] >= 0) & (_circular_distance(anchor - slot[:, None], n_slots) <= tol)
-            block = near & _steady_step(days.step, cls, near, step_ratio)
-            dense = block & (_density(block, days.observed, density_half_days) >= min_density)
-            run = _longest_run(dense, link_gap_days)
-            quality = _run_quality(run, days.observed)
-            better = quality > best["quality"]
-            best["quality"] = np.where(better, quality, best["quality"])
-            best["run"] = np.where(better[:, None], run, best["run"])
-            best["dense"] = np.where(better[:, None], dense, best["dense"])
-    run = best["run"]
+    # Per anchor kind and candidate slot: the near good days with a steady step, kept where dense, linked into
+    # runs; the run with the best quality wins (core.kernels.anchor_runs, compiled, one meter at a time).
+    anchors = np.stack(_anchor_slots(days, n_slots)).astype(np.int64)
+    candidates = np.stack([_candidate_slots(anchor, good, n_slots, tol, n_anchor_candidates) for anchor in anchors])
+    run, dense = anchor_runs(anchors, candidates, good, np.asarray(days.step, dtype=np.float64), cls,
+                             np.asarray(days.observed, dtype=bool), len(CLASS_HOURS), n_slots, tol,
+                             float(step_ratio), int(density_half_days), float(min_density), int(link_gap_days))
     offset, dominant = _start_offsets(days.start, cls, run, n_slots, tol)
     halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
     summary = _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves)
-    onset = _onset(run, best["dense"], days.observed, new_block_min_days)
+    onset = _onset(run, dense, days.observed, new_block_min_days)
     return PhotoperiodResult(
         **summary, **onset, switch_day=_switch_day(run, cls, switch_window_days, switch_min_days), is_block=run,
         days=days,
@@ -222,29 +225,6 @@ def _candidate_slots(anchor, good, n_slots, tol, n_candidates):
     return picks
 
 
-def _density(block, observed, half):
-    """Share of observed days within +-half days of each day that are block days."""
-    m, d = block.shape
-    zero = np.zeros((m, 1), np.int64)
-    cum_block = np.concatenate([zero, np.cumsum(block, axis=1)], axis=1)
-    cum_obs = np.concatenate([zero, np.cumsum(observed, axis=1)], axis=1)
-    day = np.arange(d)
-    lo, hi = np.maximum(day - half, 0), np.minimum(day + half + 1, d)
-    n_obs = cum_obs[:, hi] - cum_obs[:, lo]
-    return (cum_block[:, hi] - cum_block[:, lo]) / np.maximum(n_obs, 1)
-
-
-def _run_quality(run, observed):
-    """Block days times coverage (block days / observed days in the run's span): a long run that holds the block
-    nearly every day beats a longer, patchier one."""
-    n_block = run.sum(axis=1)
-    first = _first_true(run)
-    last = np.where(n_block > 0, run.shape[1] - 1 - _first_true(run[:, ::-1]), -1)
-    day = np.arange(run.shape[1])
-    n_obs = np.sum(observed & (day >= first[:, None]) & (day <= last[:, None]), axis=1)
-    return np.where(n_block > 0, n_block**2 / np.maximum(n_obs, 1), 0.0)
-
-
 def _onset(run, dense, observed, min_days):
     """When the block began: observed days before the run's first day back to the last earlier day of the same
     block (same clock anchor, dense), and whether that is at least min_days (a new block, not a lifelong one)."""
@@ -272,30 +252,6 @@ def _start_offsets(start, cls, good, n_slots, tol):
     dominant = np.argmax(window, axis=-1)  # [m, n_cls]
     dom_day = np.take_along_axis(dominant, np.maximum(cls, 0), axis=1)
     return (start - dom_day + n_slots // 2) % n_slots - n_slots // 2, dominant
-
-
-def _steady_step(step, cls, near, ratio):
-    """Days whose step is within `ratio` of the median step of the meter's near days of the same class."""
-    keep = np.zeros(step.shape, dtype=bool)
-    for k in range(len(CLASS_HOURS)):
-        mask = near & (cls == k)
-        med = row_median(np.where(mask, step, np.nan))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            keep |= mask & (step * ratio >= med[:, None]) & (step <= med[:, None] * ratio)
-    return keep
-
-
-def _longest_run(block, link_gap_days):
-    """Block days of the run holding the most block days; runs break at gaps longer than `link_gap_days` days.
-    Ties go to the earliest run."""
-    m, d = block.shape
-    day = np.arange(d)
-    last = np.maximum.accumulate(np.where(block, day, -(link_gap_days + 1)), axis=1)
-    prev = np.concatenate([np.full((m, 1), -(link_gap_days + 1)), last[:, :-1]], axis=1)
-    run_id = np.cumsum(block & (day - prev > link_gap_days), axis=1)
-    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
-    counts = np.bincount((rows * (d + 1) + run_id)[block], minlength=m * (d + 1)).reshape(m, d + 1)
-    return block & (run_id == np.argmax(counts, axis=1)[:, None])
 
 
 def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves) -> dict:

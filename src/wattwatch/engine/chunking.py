@@ -86,7 +86,7 @@ def as_chunk(parts: list[ReadingsBatch], rows: np.ndarray) -> ReadingsChunk:
 
     meter_row, t = cat("meter_row", np.int64), cat("utc_seconds", np.int64)
     kwh, zero = cat("kwh", np.float64), cat("zero_as_missing", bool)
-    mine = np.isin(meter_row, rows) if meter_row.size and not _is_range(rows) else \
+    mine = np.isin(meter_row, rows) if meter_row.size and not is_range(rows) else \
         (meter_row >= (rows[0] if len(rows) else 0)) & (meter_row <= (rows[-1] if len(rows) else -1))
     if not mine.all():
         meter_row, t, kwh, zero = meter_row[mine], t[mine], kwh[mine], zero[mine]
@@ -97,6 +97,6 @@ def as_chunk(parts: list[ReadingsBatch], rows: np.ndarray) -> ReadingsChunk:
     return ReadingsChunk(np.asarray(rows, dtype=np.int64), meter_row, t, kwh, zero)
 
 
-def _is_range(rows: np.ndarray) -> bool:
+def is_range(rows: np.ndarray) -> bool:
     """Whether the rows are consecutive integers (then a range test replaces the slower membership test)."""
     return len(rows) == 0 or int(rows[-1]) - int(rows[0]) + 1 == len(rows)

@@ -22,9 +22,12 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import pickle
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
@@ -34,10 +37,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from wattwatch.core.intervals import infer_interval_minutes
+from wattwatch.core.kernels.cells import interval_minutes
+from wattwatch.core.kernels.rows import append_accepted
 from wattwatch.core.reading_checks import OK, duplicate_faults, row_faults
 from wattwatch.engine.base import ChunkKernel, Progress, ReadingsChunk, concat_outputs
-from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows
+from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows, is_range
 from wattwatch.engine.duckdb import EPOCH, DuckDBEngine
 from wattwatch.engine.matrices import BillingPeriods, MeterTable
 from wattwatch.errors import InputError
@@ -50,6 +54,7 @@ REASONS = ("", reasons.MISSING_VALUE, reasons.UNKNOWN_METER, reasons.NON_FINITE,
 REJECTED_SCHEMA = pa.schema([("meter_id", pa.string()), ("ts", pa.timestamp("us", tz="UTC")), ("kwh", pa.float64()),
                              ("reason", pa.string())])
 COLUMNS = ("meter_id", "ts", "kwh")
+INITIAL_ROWS = 1 << 23  # ~8.4 M accepted rows (200 MB) reserved per chunk at first; a chunk holds about 4 M
 
 
 @dataclass
@@ -72,6 +77,7 @@ class RowGroup:
     index: int
     first_id: str | None  # meter_id statistics; None when the file has none (then every chunk reads it)
     last_id: str | None
+    num_rows: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,11 @@ class ChunkReader:
     settings: Settings
     rejected_dir: Path | None
 
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """meter_id -> MeterTable row, built once per reader (per worker), not once per chunk."""
+        return {str(m): i for i, m in enumerate(self.meter_ids)}
+
     def groups_for(self, rows: np.ndarray) -> list[int]:
         """Row groups whose meter_id statistics overlap these meters' ids (and every one without statistics)."""
         lo, hi = str(self.meter_ids[rows[0]]), str(self.meter_ids[rows[-1]])
@@ -93,29 +104,44 @@ class ChunkReader:
         """The chunk's accepted readings (sorted, duplicates and bad rows out, zero runs flagged) and its counts;
         its rejected rows are written to rejected_dir/part-<index>.parquet."""
         stats = InputStats()
-        row_of = {str(m): i for i, m in enumerate(self.meter_ids)}
-        parts, rejected = [], []
+        rejected = []
         lo, hi = int(rows[0]), int(rows[-1])
-        for g in sorted(set(self.groups_for(rows)) | owned):
+        groups = sorted(set(self.groups_for(rows)) | owned)
+        # The accepted rows go straight into these arrays: as long as the row groups read (a sorted file: the chunk's
+        # own, give or take two), at most INITIAL_ROWS to begin with (an unsorted file has every chunk read every
+        # row group, but keeps only its own meters' rows), doubled when a batch might not fit.
+        out = _empty_rows(min(sum(self.row_groups[g].num_rows for g in groups), INITIAL_ROWS))
+        n, ordered, repeats = 0, True, False
+        for g in groups:
             group = self.row_groups[g]
             source = pq.ParquetFile(group.path, read_dictionary=["meter_id"])
             columns = list(COLUMNS) + (["zero_as_missing"] if "zero_as_missing" in source.schema_arrow.names else [])
             table = source.read_row_group(group.index, columns=columns)
             for batch in table.to_batches():
-                decoded, fault, has_time, has_kwh = decode(batch, row_of, self.settings.max_kw)
-                mine = (decoded.meter_row >= lo) & (decoded.meter_row <= hi)
-                if g in owned:
-                    mine |= decoded.meter_row < 0
-                stats.rows_in += int(mine.sum())
-                bad = mine & (fault != OK)
-                if bad.any():
+                if g not in owned:  # rows of other meters are neither kept nor counted: not decoded either
+                    batch = only_meters(batch, self.row_of, lo, hi)
+                decoded, fault, has_time, has_kwh = decode(batch, self.row_of, self.settings.max_kw)
+                if n + batch.num_rows > out.kwh.size:
+                    out = _grown(out, n, max(2 * out.kwh.size, n + batch.num_rows))
+                n, rows_in, n_bad, in_order, repeat = append_accepted(
+                    decoded.meter_row, decoded.utc_seconds, decoded.kwh, decoded.zero_as_missing, fault, lo, hi,
+                    g in owned, out.meter_row, out.utc_seconds, out.kwh, out.zero_as_missing, n)
+                stats.rows_in += rows_in
+                ordered, repeats = ordered and in_order, repeats or repeat
+                if n_bad:
+                    mine = (decoded.meter_row >= lo) & (decoded.meter_row <= hi)
+                    if g in owned:
+                        mine |= decoded.meter_row < 0
+                    bad = mine & (fault != OK)
                     rejected.append(rejected_rows(batch.column(0), decoded, has_time, has_kwh, fault, bad, stats))
-                keep = np.flatnonzero(mine & (fault == OK))
-                parts.append(ReadingsBatch(decoded.meter_row[keep], decoded.utc_seconds[keep], decoded.kwh[keep],
-                                           decoded.zero_as_missing[keep]))
-        chunk = as_chunk(parts, rows)
-        fault = duplicate_faults(chunk.meter_row, chunk.utc_seconds, chunk.kwh)
-        if (fault != OK).any():
+        kept = ReadingsBatch(out.meter_row[:n], out.utc_seconds[:n], out.kwh[:n], out.zero_as_missing[:n])
+        if ordered and is_range(rows):
+            chunk = ReadingsChunk(np.asarray(rows, dtype=np.int64), kept.meter_row, kept.utc_seconds, kept.kwh,
+                                  kept.zero_as_missing)
+        else:  # out of order, or meters between lo and hi that are not the chunk's: as_chunk sorts and filters
+            chunk, repeats = as_chunk([kept], rows), True
+        fault = duplicate_faults(chunk.meter_row, chunk.utc_seconds, chunk.kwh) if repeats else None
+        if fault is not None and (fault != OK).any():
             ids = pa.array(self.meter_ids[chunk.meter_row].astype(str))
             every = np.ones(fault.size, dtype=bool)
             batch = ReadingsBatch(chunk.meter_row, chunk.utc_seconds, chunk.kwh, chunk.zero_as_missing)
@@ -175,7 +201,8 @@ class ParquetEngine(DuckDBEngine):
             for old in self.rejected_dir.glob("part-*.parquet"):
                 old.unlink()
         reader = self._reader()
-        chunks = chunk_rows(np.arange(len(reader.meter_ids)), meters_per_chunk)
+        chunks = chunk_rows(np.arange(len(reader.meter_ids)), balanced_chunk_size(
+            len(reader.meter_ids), meters_per_chunk, self.workers))
         owners = _row_group_owners(reader, chunks)
         tasks = [(i, rows, owners.get(i, set())) for i, rows in enumerate(chunks)]
         parts = []
@@ -183,9 +210,14 @@ class ParquetEngine(DuckDBEngine):
             results = (_run_task(reader, kernel, task) for task in tasks)
             for rows, out, stats in results:
                 parts.append(self._collect(rows, out, stats, progress))
-        else:
-            context = multiprocessing.get_context("spawn")  # no fork: DuckDB and Arrow threads live in this process
-            with context.Pool(min(self.workers, len(tasks)), initializer=_init_worker, initargs=(reader, kernel)) as pool:
+            return concat_outputs(parts)
+        context = multiprocessing.get_context("spawn")  # no fork: DuckDB and Arrow threads live in this process
+        with tempfile.TemporaryDirectory(prefix="wattwatch-job-") as folder:
+            # The job (meter ids, context) goes through a file: as a spawn argument it would be written into each
+            # worker's pipe, and a pipe holds 64 KB, so the workers would start one after the other.
+            job = Path(folder) / "job.pickle"
+            job.write_bytes(pickle.dumps((reader, kernel), protocol=pickle.HIGHEST_PROTOCOL))
+            with context.Pool(min(self.workers, len(tasks)), initializer=_init_worker, initargs=(job,)) as pool:
                 for rows, out, stats in pool.imap_unordered(_worker_task, tasks):
                     parts.append(self._collect(rows, out, stats, progress))
         return concat_outputs(parts)
@@ -210,9 +242,17 @@ class ParquetEngine(DuckDBEngine):
 _WORKER: tuple[ChunkReader, ChunkKernel] | None = None
 
 
-def _init_worker(reader: ChunkReader, kernel: ChunkKernel) -> None:
+def _init_worker(job: Path) -> None:
     global _WORKER
-    _WORKER = (reader, kernel)
+    _WORKER = pickle.loads(job.read_bytes())
+
+
+def balanced_chunk_size(n_meters: int, meters_per_chunk: int, workers: int) -> int:
+    """At most meters_per_chunk meters per chunk, in a number of chunks that is a multiple of the workers, so that
+    no worker is left running the last chunk alone while the others idle."""
+    n_chunks = -(-n_meters // max(meters_per_chunk, 1))
+    n_chunks = -(-n_chunks // max(workers, 1)) * max(workers, 1)
+    return max(-(-n_meters // max(n_chunks, 1)), 1)
 
 
 def _worker_task(task):
@@ -233,7 +273,8 @@ def _row_groups(paths: Sequence[Path]) -> tuple[RowGroup, ...]:
         for i in range(meta.num_row_groups):
             stats = meta.row_group(i).column(column).statistics
             known = stats is not None and stats.has_min_max
-            groups.append(RowGroup(path, i, str(stats.min) if known else None, str(stats.max) if known else None))
+            groups.append(RowGroup(path, i, str(stats.min) if known else None, str(stats.max) if known else None,
+                                  meta.row_group(i).num_rows))
     return tuple(groups)
 
 
@@ -251,6 +292,21 @@ def _row_group_owners(reader: ChunkReader, chunks: list[np.ndarray]) -> dict[int
     return owners
 
 
+def only_meters(batch: pa.RecordBatch, row_of: dict[str, int], lo: int, hi: int) -> pa.RecordBatch:
+    """The batch's rows whose meter is a MeterTable row in [lo, hi], by one look-up per dictionary entry: a row
+    group shared with the next chunk, or read for the report's few leads, is decoded only for these meters."""
+    ids = batch.column(0)
+    if not pa.types.is_dictionary(ids.type):
+        return batch
+    rows = np.array([row_of.get(i, -1) for i in ids.dictionary.to_pylist()], dtype=np.int64)
+    wanted = (rows >= lo) & (rows <= hi)
+    if wanted.all() and ids.null_count == 0:
+        return batch
+    index = pc.fill_null(ids.indices, 0).to_numpy(zero_copy_only=False)
+    mine = wanted[index] & ~ids.is_null().to_numpy(zero_copy_only=False) if wanted.size else np.zeros(len(ids), bool)
+    return batch.filter(pa.array(mine))
+
+
 def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
            ) -> tuple[ReadingsBatch, np.ndarray, np.ndarray, np.ndarray]:
     """A record batch as arrays (meter row -1 unknown, -2 no id), each row's fault (core.reading_checks) and
@@ -260,12 +316,14 @@ def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
         ids = pc.dictionary_encode(ids)
     known = np.array([row_of.get(i, -1) for i in ids.dictionary.to_pylist()] + [-2], dtype=np.int64)
     index = pc.fill_null(ids.indices, len(ids.dictionary)).to_numpy(zero_copy_only=False)
-    meter_row = known[index.astype(np.int64)]
+    meter_row = known[index]
     ts = batch.column(1)
     if not pa.types.is_timestamp(ts.type):
         raise InputError("readings Parquet", f"column ts is {ts.type}", column="ts", expected="a timestamp")
     per_second = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[ts.type.unit]
-    seconds = np.floor_divide(pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False), per_second)
+    seconds = pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+    if per_second > 1:
+        seconds = np.floor_divide(seconds, per_second)
     has_time = ~ts.is_null().to_numpy(zero_copy_only=False)
     kwh_col = batch.column(2)
     has_kwh = ~kwh_col.is_null().to_numpy(zero_copy_only=False)
@@ -275,7 +333,7 @@ def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
     else:
         flag = np.zeros(batch.num_rows, dtype=bool)
     fault = row_faults(meter_row, has_time, kwh, has_kwh, max_kwh)
-    return ReadingsBatch(meter_row, seconds.astype(np.int64), kwh, flag), fault, has_time, has_kwh
+    return ReadingsBatch(meter_row, seconds.astype(np.int64, copy=False), kwh, flag), fault, has_time, has_kwh
 
 
 def rejected_rows(ids: pa.Array, rows: ReadingsBatch, has_time: np.ndarray, has_kwh: np.ndarray, fault: np.ndarray,
@@ -301,10 +359,23 @@ def flag_zero_runs(chunk: ReadingsChunk, settings: Settings) -> ReadingsChunk:
     if chunk.zero_as_missing.any() or not np.any(chunk.kwh == 0):  # no zeros: no zero runs
         return chunk
     position = chunk.position
-    minutes = infer_interval_minutes(position, chunk.utc_seconds, len(chunk.rows))
+    minutes = interval_minutes(position, chunk.utc_seconds, len(chunk.rows))
     flag = zero_as_missing(position, chunk.utc_seconds, chunk.kwh, minutes[position] * 60, settings.zero_run_hours,
                            settings.zero_run_max_share)
     return ReadingsChunk(chunk.rows, chunk.meter_row, chunk.utc_seconds, chunk.kwh, flag)
+
+
+def _empty_rows(size: int) -> ReadingsBatch:
+    return ReadingsBatch(np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size), np.empty(size, bool))
+
+
+def _grown(rows: ReadingsBatch, n: int, size: int) -> ReadingsBatch:
+    """Room for `size` rows, the first n of `rows` copied over."""
+    grown = _empty_rows(size)
+    for old, new in zip((rows.meter_row, rows.utc_seconds, rows.kwh, rows.zero_as_missing),
+                        (grown.meter_row, grown.utc_seconds, grown.kwh, grown.zero_as_missing)):
+        new[:n] = old[:n]
+    return grown
 
 
 def _take(chunk: ReadingsChunk, keep) -> ReadingsChunk:

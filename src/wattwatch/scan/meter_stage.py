@@ -18,12 +18,11 @@ from datetime import date
 
 import numpy as np
 
-from wattwatch.core.cells import daily_sums, slot_means
 from wattwatch.core.daily import local_day_hours, scale_to_full_days
 from wattwatch.core.drop import drop_shape_similarity
 from wattwatch.core.feeder import hourly_member_sums
 from wattwatch.core.increase import IncreaseResult, strange_increase
-from wattwatch.core.intervals import infer_interval_minutes
+from wattwatch.core.kernels.cells import day_sums, interval_minutes, slot_means
 from wattwatch.core.localtime import utc_to_local
 from wattwatch.core.lookalikes import hourly_measures
 from wattwatch.core.peers import window_shape_features
@@ -78,30 +77,31 @@ class MeterSeries:
     zero_days: np.ndarray  # bool[k, d]
     hourly: np.ndarray  # float64[k, d, 24]
     interval_minutes: np.ndarray  # int64[k]
-    position: np.ndarray  # int64[n]: each usable reading's meter position in the chunk
+    position: np.ndarray  # int64[n]: each reading's meter position in the chunk
     local_s: np.ndarray  # int64[n]: its local wall-clock seconds
-    kw: np.ndarray  # float64[n]: its average power
+    readings_kwh: np.ndarray  # float64[n]: its kWh
+    usable: np.ndarray  # bool[n]: not in a zero run judged missing data
 
 
 def meter_series(ctx: StageContext, chunk: ReadingsChunk) -> MeterSeries:
-    """Daily rows and hourly profile of the chunk's meters (the same arithmetic as the whole-store matrices)."""
+    """Daily rows and hourly profile of the chunk's meters (the same arithmetic as the whole-store matrices, by the
+    compiled one-pass kernels of core.kernels.cells)."""
     k, d = len(chunk.rows), ctx.n_days
     position = chunk.position
     local_s = utc_to_local(chunk.utc_seconds, ctx.timezone)
     minutes = ctx.meters.interval_minutes[chunk.rows]
-    minutes = np.where(minutes > 0, minutes, infer_interval_minutes(position, chunk.utc_seconds, k))
-    usable = ~np.asarray(chunk.zero_as_missing, dtype=bool)
-    kwh_sum, n_present = daily_sums(position[usable], local_s[usable], chunk.kwh[usable], k, ctx.first_epoch_day, d)
+    minutes = np.where(minutes > 0, minutes, interval_minutes(position, chunk.utc_seconds, k))
+    flagged = np.asarray(chunk.zero_as_missing, dtype=bool)
+    usable = ~flagged
+    kwh_sum, n_present = day_sums(position, local_s, chunk.kwh, usable, k, ctx.first_epoch_day, d)
     n_expected = (60.0 / np.maximum(minutes, 1))[:, None] * local_day_hours(ctx.first_day, d, ctx.timezone)[None, :]
     kwh, coverage = scale_to_full_days(kwh_sum, n_present, n_expected, ctx.min_coverage)
-    flagged = ~usable
-    _, n_zero = daily_sums(position[flagged], local_s[flagged], np.zeros(int(flagged.sum())), k,
-                           ctx.first_epoch_day, d)
+    n_zero = (day_sums(position, local_s, chunk.kwh, flagged, k, ctx.first_epoch_day, d)[1] if flagged.any()
+              else np.zeros((k, d)))
     zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
-    kw = chunk.kwh[usable] * 60.0 / np.maximum(minutes, 1)[position[usable]]
-    hourly = slot_means(position[usable], local_s[usable], kw, k, ctx.first_epoch_day, d, HOUR_S)
-    return MeterSeries(kwh, coverage, zero_days, hourly, minutes.astype(np.int64), position[usable], local_s[usable],
-                       kw)
+    hourly = slot_means(position, local_s, chunk.kwh, usable, minutes, k, ctx.first_epoch_day, d, HOUR_S)
+    return MeterSeries(kwh, coverage, zero_days, hourly, minutes.astype(np.int64), position, local_s, chunk.kwh,
+                       usable)
 
 
 def lamp_blocks(ctx: StageContext, series: MeterSeries) -> PhotoperiodResult:
@@ -115,7 +115,7 @@ def lamp_blocks(ctx: StageContext, series: MeterSeries) -> PhotoperiodResult:
     for minutes in np.unique(minutes_all[fittable]):
         rows = np.flatnonzero(series.interval_minutes == minutes)
         slots = series.hourly[rows] if minutes == 60 else native_slots(ctx, series, rows, int(minutes))
-        part = detect_photoperiod(slots, minutes / 60.0)
+        part = detect_photoperiod(slots, minutes / 60.0, keep_days=False)
         for name in LIGHTING_FIELDS:
             getattr(result, name)[rows] = getattr(part, name)
     return result
@@ -125,9 +125,9 @@ def native_slots(ctx: StageContext, series: MeterSeries, rows: np.ndarray, minut
     """Average kW per local day and slot of `minutes` for the chunk's meters `rows`."""
     position = np.full(len(series.kwh), -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    take = position[series.position] >= 0
-    return slot_means(position[series.position[take]], series.local_s[take], series.kw[take], rows.size,
-                      ctx.first_epoch_day, ctx.n_days, minutes * 60)
+    mine = position[series.position]
+    return slot_means(np.maximum(mine, 0), series.local_s, series.readings_kwh, series.usable & (mine >= 0),
+                      series.interval_minutes[rows], rows.size, ctx.first_epoch_day, ctx.n_days, minutes * 60)
 
 
 def no_lamp_blocks(k: int, n_days: int) -> PhotoperiodResult:
