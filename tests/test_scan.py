@@ -157,4 +157,4 @@ def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
     vacation = leads["V1"]
     assert float(vacation["score"]) < float(theft["score"])
     assert "sustained_drop" in vacation["signals"].split(";")
-    assert "more like a vacation or a change of occupant" in vacation["explanation"]
+    assert "more like a vacation, a change of occupant" in vacation["explanation"]

@@ -143,7 +143,7 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
     if a.explained[i] >= ABSENCE_SHOWN:
         text += (
             f". It came back up to {a.rebound[i]:.1f}x its lowest week ({a.recovered[i]:.0%} of the old level): "
-            "more like a vacation or a change of occupant than a bypass, so the fall counts for less"
+            "more like a vacation, a change of occupant or an empty season than a bypass, so the fall counts for less"
         )
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
 
