@@ -58,9 +58,10 @@ def naive_fuse(x, i):
     lookalike = max(z(v) for v in x["lookalikes"][i])
     explained = growth if coherent else lookalike
     increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
-    if not (lit or x["is_billing"][i] or timed):
-        increase *= F.NO_BLOCK_INCREASE_KEEP
     peers = z(x["peer_score"][i]) * (1.0 - explained)
+    if not (lit or x["is_billing"][i] or timed):
+        increase *= F.NO_BLOCK_KEEP
+        peers *= F.NO_BLOCK_KEEP
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
     purchases = clip(x["purchase_score"][i]) * (F.GREENHOUSE_KEEP if x["category"][i] == F.AGRICULTURAL else 1.0)
     meter_signs = lit or increase >= F.MIN_CORROBORATION or z(x["drop_score"][i]) >= F.MIN_CORROBORATION
@@ -130,8 +131,8 @@ def test_look_alikes_discount_a_rise_unless_it_began_with_the_lamps():
     explained = one(**rise)
     with_lamps = one(**rise, lighting_score=[0.3], first_block_day=[55])
     faint_lamps = one(**rise, lighting_score=[0.05], first_block_day=[55])
-    assert explained.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_INCREASE_KEEP)
-    assert explained.peers[0] == pytest.approx(0.05)
+    assert explained.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_KEEP)
+    assert explained.peers[0] == pytest.approx(0.05 * F.NO_BLOCK_KEEP)
     assert with_lamps.increase[0] == pytest.approx(0.8) and with_lamps.coherent[0]
     assert not faint_lamps.coherent[0]
 
@@ -172,7 +173,7 @@ def test_monthly_reads_weigh_less_and_falls_the_population_made_too_weigh_less()
     monthly, interval = one(drop_score=[0.7], is_billing=[True]), one(drop_score=[0.7])
     assert monthly.score[0] == pytest.approx(F.BILLING_WEIGHT * F.BILLING_THEFT_KEEP * interval.score[0])
     rise = dict(increase_score=[70.0], increase_change_day=[40])
-    assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_INCREASE_KEEP)
+    assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_KEEP)
     assert one(drop_score=[0.5], drop_unexplained=[0.25]).theft[0] < one(drop_score=[0.5]).theft[0]
 
 

@@ -35,10 +35,11 @@ OLD_BLOCK_WEIGHT_BUSINESS = 0.25
 # look-alikes do not discount it.
 COHERENT_DAYS = 28
 COHERENT_MIN_LIGHTING = 0.1  # ... and when there is a lamp block worth the name
-# On an interval meter a grow's lamps show as a daily block; a rise with no block at all is more often something else
-# (heating that started this winter, a new appliance), so it keeps this share of its weight. Monthly reads cannot
-# show blocks and keep their full weight.
-NO_BLOCK_INCREASE_KEEP = 0.6
+# On an interval meter a grow's lamps show as a daily block (on the meter, or in the load a rise added: core.added_blocks);
+# a rise or a high use with no block at all is more often something else (electric heating installed this winter, a
+# new appliance, a big household), so the increase and the peer evidence keep this share of their weight. Monthly
+# reads cannot show blocks and keep their full weight; grow kit bought just before the rise keeps it too.
+NO_BLOCK_KEEP = 0.35
 W_LIGHTING = 1.0
 W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but unspecific sign
 W_PEERS = 0.35  # far above peers is weak alone: big families, home businesses
@@ -149,8 +150,9 @@ def fuse(
     # (and the lamps are not a grown business's own hours: module doc).
     explained = np.where(coherent, growth, lookalike)
     increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
-    increase = increase * np.where(lit | is_billing | np.asarray(purchase_timed, bool), 1.0, NO_BLOCK_INCREASE_KEEP)
-    peers = np.nan_to_num(peer_score) * (1.0 - explained)
+    no_block = np.where(lit | is_billing | np.asarray(purchase_timed, bool), 1.0, NO_BLOCK_KEEP)
+    increase = increase * no_block
+    peers = np.nan_to_num(peer_score) * (1.0 - explained) * no_block
 
     # lamps bought for an agricultural premises are what a licensed greenhouse buys
     purchases = np.nan_to_num(purchase_score) * np.where(category == AGRICULTURAL, GREENHOUSE_KEEP, 1.0)
