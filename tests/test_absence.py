@@ -42,18 +42,27 @@ def naive_absence(x, zero, k, flat_start, flat_days, level_before):
     if best is None:
         return -1, math.nan, 0.0
     j, floor = best
-    observed = [t for t in range(A.WINDOW_DAYS) if not math.isnan(after[t])]
-    levels = [statistics.median(after[t] for t in observed[-n:]) for n in A.RETURN_DAYS
-              if len(observed) >= n and observed[-n] >= j + A.WEEK]
-    if not levels:
-        return k + j, math.nan, 0.0
-    now = max(levels)
-    rebound = now / floor if floor > 0 else (math.inf if now > 0 else 1.0)
-    recovered = now / level_before if level_before != 0 else math.copysign(math.inf, now) if now else math.nan
-    on_flat = flat_start >= 0 and k + j < flat_start + flat_days and k + j + A.WEEK > flat_start
     ramp = lambda v, lo, hi: min(max((v - lo) / (hi - lo), 0.0), 1.0)  # noqa: E731
-    back = math.inf if math.isnan(recovered) else recovered
-    explained = ramp(rebound, A.REBOUND_LOW, A.REBOUND_HIGH) * ramp(back, A.RECOVERED_LOW, A.RECOVERED_HIGH)
+
+    def explain(values, first_allowed, counts, low, high):
+        """(rebound, explained) from the last observed values of `values` (day offsets >= first_allowed)."""
+        observed = [t for t in range(len(values)) if not math.isnan(values[t])]
+        levels = [statistics.median(values[t] for t in observed[-n:]) for n in counts
+                  if len(observed) >= n and observed[-n] >= first_allowed]
+        if not levels:
+            return math.nan, 0.0
+        now = max(levels)
+        rebound = now / floor if floor > 0 else (math.inf if now > 0 else 1.0)
+        recovered = now / level_before if level_before != 0 else math.copysign(math.inf, now) if now else math.nan
+        back = math.inf if math.isnan(recovered) else recovered
+        return rebound, ramp(rebound, A.REBOUND_LOW, A.REBOUND_HIGH) * ramp(back, low, high)
+
+    rebound, explained = explain(after, j + A.WEEK, A.RETURN_DAYS, A.RECOVERED_LOW, A.RECOVERED_HIGH)
+    late = [series[t] for t in range(k + A.WINDOW_DAYS, len(series))]
+    late_rebound, late_explained = explain(late, 0, A.LATE_RETURN_DAYS, A.LATE_RECOVERED_LOW, A.LATE_RECOVERED_HIGH)
+    if late_explained > explained:
+        rebound, explained = late_rebound, late_explained
+    on_flat = flat_start >= 0 and k + j < flat_start + flat_days and k + j + A.WEEK > flat_start
     return k + j, rebound, 0.0 if on_flat else explained
 
 
@@ -162,6 +171,22 @@ def test_a_bypassed_household_that_also_went_away_is_not_explained():
     x[100:] *= 0.25  # the bypass
     x[110:120] = 0.3  # ... and a week away inside it: the spell rebounds, but only to a quarter of the old level
     assert explained(x, 100) == 0.0
+
+
+def test_use_that_came_back_long_after_the_fall_is_explained_but_a_season_on_a_bypass_is_not():
+    rng = np.random.default_rng(14)
+    summer = household(rng, 400) * 3
+    summer[100:250] = 0.8 + 0.1 * rng.random(150)  # heated electrically: almost nothing all summer
+    assert explained(summer, 100) > 0.5  # the heating back on in the autumn
+    ended = household(rng, 400)
+    ended[100:250] *= 0.2  # five months away, home for the last months of the data
+    assert explained(ended, 100) > 0.5
+    bypass = household(rng, 400)
+    bypass[100:] *= 0.5
+    bypass[300:] *= 1.3  # the season's upswing on top of the halved level at the end
+    assert explained(bypass, 100) == 0.0
+    bypass[200:207] = 0.3  # a week away long after the fall does not make the bypass a late return either
+    assert explained(bypass, 100) == 0.0
 
 
 def test_row_chunks_do_not_change_the_result(monkeypatch):

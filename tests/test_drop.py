@@ -166,7 +166,8 @@ def naive_one(row, peer, block, zero, hourly=None, h=D.MIN_HISTORY_DAYS, a=D.MIN
         drop = math.prod(terms)
         blocks = [j for j in range(d) if block[j]]
         near = bool(blocks) and abs(k - blocks[0]) <= D.BLOCK_WINDOW_DAYS
-        coincides = drop > 0 and (near or sum(1 for j in blocks if j >= k) >= D.BLOCK_MIN_DAYS)
+        lit_after = sum(1 for j in blocks if j >= k)
+        coincides = drop > 0 and (near or lit_after >= max(D.BLOCK_MIN_DAYS, D.BLOCK_MIN_SHARE * len(after)))
         out.update(level_before=lb, level_after=la, lost_kw=fall / 24, ratio=ratio, persistence=persistence,
                    recent=recent, yoy_ratio=yoy, season_share=season, peer_ratio=peer_ratio, drop_score=drop,
                    n_days_after=len(after), coincides_with_block=coincides)
@@ -388,6 +389,18 @@ def test_a_vacation_that_comes_back_scores_far_below_a_theft():
     x[3:, 200:] *= 0.4
     score = sustained_drop(x).score
     assert score[3:].min() > 5 * score[:3].max()
+
+
+def test_a_fall_coincides_with_lamps_that_burn_most_days_after_it_not_with_a_few_late_block_days():
+    rng = np.random.default_rng(13)
+    x = np.repeat(background(rng, 400, 20.0)[None, :], 3, axis=0)  # one premises, three stories of lamp days
+    x[:, 200:] *= 0.4
+    block = np.zeros(x.shape, bool)
+    block[0, 230:] = True  # lamps burning past a bypass from a month after the fall
+    block[1, 380:390] = True  # ten block-like days of a building's own schedule at the end
+    result = sustained_drop(x, is_block=block)
+    assert result.coincides_with_block.tolist() == [True, False, False]
+    assert result.score[0] > result.score[1] == pytest.approx(result.score[2])
 
 
 def test_peers_raise_a_fall_far_below_them_above_a_fall_to_a_normal_level():

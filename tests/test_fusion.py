@@ -28,6 +28,7 @@ def random_inputs(rng, m=40, d=120):
         purchase_score=rng.random(m) * (rng.random(m) < 0.3),
         purchase_timed=rng.random(m) < 0.15,
         lookalikes=np.where(rng.random((m, 5)) < 0.2, rng.random((m, 5)), 0.0),
+        growth=np.where(rng.random(m) < 0.2, rng.random(m), 0.0),
         greenhouse=rng.random(m) * (rng.random(m) < 0.2),
         drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         drop_shape_similarity=nan_some(rng.random(m)),
@@ -47,17 +48,20 @@ def naive_fuse(x, i):
     first = int(x["first_block_day"][i])
     new_block = first >= 0 and bool(x["new_block"][i])
     home = x["category"][i] == F.RESIDENTIAL
+    growth = clip(x["growth"][i])
     lighting = z(x["lighting_score"][i]) * (1.0 if new_block else (F.OLD_BLOCK_WEIGHT_HOME if home else F.OLD_BLOCK_WEIGHT_BUSINESS))
+    lighting *= 1.0 - growth
     change = int(x["increase_change_day"][i])
     lit = first >= 0 and z(x["lighting_score"][i]) >= F.COHERENT_MIN_LIGHTING
     timed = bool(x["purchase_timed"][i])
     coherent = (lit and change >= 0 and abs(change - first) <= F.COHERENT_DAYS) or timed
     lookalike = max(z(v) for v in x["lookalikes"][i])
-    explained = 0.0 if coherent else lookalike
+    explained = growth if coherent else lookalike
     increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
-    if not (lit or x["is_billing"][i] or timed):
-        increase *= F.NO_BLOCK_INCREASE_KEEP
     peers = z(x["peer_score"][i]) * (1.0 - explained)
+    if not (lit or x["is_billing"][i] or timed):
+        increase *= F.NO_BLOCK_KEEP
+        peers *= F.NO_BLOCK_KEEP
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
     purchases = clip(x["purchase_score"][i]) * (F.GREENHOUSE_KEEP if x["category"][i] == F.AGRICULTURAL else 1.0)
     meter_signs = lit or increase >= F.MIN_CORROBORATION or z(x["drop_score"][i]) >= F.MIN_CORROBORATION
@@ -106,7 +110,7 @@ def one(**overrides):
         lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
         increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
         purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
-        lookalikes=np.zeros((1, 5)), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
+        lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         drop_absence=np.array([0.0]), flat_score=np.array([0.0]), feeder_score=np.array([0.0]),
     )
@@ -127,10 +131,21 @@ def test_look_alikes_discount_a_rise_unless_it_began_with_the_lamps():
     explained = one(**rise)
     with_lamps = one(**rise, lighting_score=[0.3], first_block_day=[55])
     faint_lamps = one(**rise, lighting_score=[0.05], first_block_day=[55])
-    assert explained.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_INCREASE_KEEP)
-    assert explained.peers[0] == pytest.approx(0.05)
+    assert explained.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_KEEP)
+    assert explained.peers[0] == pytest.approx(0.05 * F.NO_BLOCK_KEEP)
     assert with_lamps.increase[0] == pytest.approx(0.8) and with_lamps.coherent[0]
     assert not faint_lamps.coherent[0]
+
+
+def test_business_growth_discounts_even_a_rise_that_began_with_a_block():
+    rise = dict(increase_score=[80.0], increase_change_day=[50], lighting_score=[0.3], first_block_day=[55],
+                new_block=[True])
+    lamps = one(**rise, lookalikes=[[0.9, 0, 0, 0, 0]])  # crypto-like measures do not discount the lamps' rise
+    grown = one(**rise, lookalikes=[[0, 0, 0, 0, 0.9]], growth=[0.9])  # the old week scaled up: opening hours grown
+    assert lamps.coherent[0] and grown.coherent[0]
+    assert lamps.increase[0] == pytest.approx(0.8) and lamps.lighting[0] == pytest.approx(0.3)
+    assert grown.increase[0] == pytest.approx(0.08) and grown.lighting[0] == pytest.approx(0.03)
+    assert grown.score[0] < 0.5 * lamps.score[0]
 
 
 def test_a_drop_that_kept_its_shape_weighs_more_than_one_that_lost_it():
@@ -158,7 +173,7 @@ def test_monthly_reads_weigh_less_and_falls_the_population_made_too_weigh_less()
     monthly, interval = one(drop_score=[0.7], is_billing=[True]), one(drop_score=[0.7])
     assert monthly.score[0] == pytest.approx(F.BILLING_WEIGHT * F.BILLING_THEFT_KEEP * interval.score[0])
     rise = dict(increase_score=[70.0], increase_change_day=[40])
-    assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_INCREASE_KEEP)
+    assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_KEEP)
     assert one(drop_score=[0.5], drop_unexplained=[0.25]).theft[0] < one(drop_score=[0.5]).theft[0]
 
 

@@ -106,6 +106,14 @@ def test_billing_reads_and_gap_count(registered, write):
     assert rows["M2"][0] == "30min" and rows["M2"][1] == 10  # 10 half-hours missing between the blocks
 
 
+def test_infinite_naive_times_are_bad_timestamps_not_a_crash(registered, write):
+    """'inf' parses as an infinite timestamp; with --timezone it must be rejected, not handed to the zone lookup."""
+    rows = ["M1,2024-01-10 10:00:00,1", "M1,inf,1", "M1,-infinity,1", "M1,2024-01-10 10:15:00,1"]
+    s = load(registered, write, rows, timezone="Europe/Tirane")
+    assert (s.rows_accepted, s.by_reason) == (2, {"bad_timestamp": 2})
+    assert [line for line, _ in quarantined(registered)] == [3, 4]
+
+
 @pytest.mark.parametrize("step", [15, 30, 60])
 @pytest.mark.parametrize("day,hours", [("2024-03-31", 23), ("2024-10-27", 25)])
 def test_naive_local_times_on_dst_days(registered, write, step, day, hours):

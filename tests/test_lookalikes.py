@@ -17,7 +17,7 @@ import pytest
 from wattwatch.core.lookalike_events import EV_MAX_HOURS, EV_MIN_KW, ev_sessions, evening_days, night_shift
 from wattwatch.core.lookalike_profiles import added_load, periods
 from wattwatch.core.lookalike_season import population_curve, season_measures
-from wattwatch.core.lookalikes import NAMES, lookalike_evidence
+from wattwatch.core.lookalikes import MARKED_MIN_SCORE, NAMES, lamp_days, lookalike_evidence
 from wattwatch.core.photoperiod import detect_photoperiod
 
 N_DAYS = 420
@@ -409,7 +409,8 @@ def test_degenerate_inputs_give_zero_likelihoods():
 @pytest.fixture(scope="module")
 def evidence():
     hourly, daily, category, labels = population()
-    blocks = detect_photoperiod(hourly, 1.0).is_block
+    lamps = detect_photoperiod(hourly, 1.0)
+    blocks = lamp_days(lamps.is_block, lamps.score)  # as the scan passes them
     return lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks), category, labels
 
 
@@ -453,3 +454,21 @@ def test_greenhouse_needs_the_category():
     base = lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY)
     assert np.median(res.greenhouse[grow]) >= 0.8  # a lit agricultural premises may be licensed
     assert np.all(base.greenhouse[grow] == 0)
+
+
+def test_weak_lamp_runs_do_not_veto_heating():
+    """A thermostat's days can form a weak photoperiod run; marked days count against heating only when the lamp-block
+    score is worth the name."""
+    hourly, daily, category, labels = population(seed=5, per_label=6, normal=10)
+    heated = labels == "heating"
+    everywhere = np.ones(daily.shape, bool)
+    weak = lamp_days(everywhere, np.where(heated, MARKED_MIN_SCORE / 2, 1.0))
+    strong = lamp_days(everywhere, np.ones(len(daily)))
+    assert not weak[heated].any() and weak[~heated].all()
+    with_weak = lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=weak)
+    with_strong = lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=strong)
+    unmarked = lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY)
+    assert np.median(unmarked.heating[heated]) > 0.3
+    np.testing.assert_array_equal(with_weak.heating[heated], unmarked.heating[heated])
+    assert np.all(with_strong.heating[heated] == 0)  # every day marked by a real lamp run: not heating
+    assert np.all(with_weak.block_share[heated] < with_strong.block_share[heated])

@@ -127,6 +127,36 @@ def test_empty_store_scans_to_an_empty_lead_list(tmp_path):
     assert "<html" in result.report_html.read_text(encoding="utf-8")
 
 
+def shop_rows(meter, rng, lamp_kw=0.0, from_day=DAYS):
+    """A shop open 09-20 except Sundays (about 13 kW over 2 kW standby); `lamp_kw` for 18 h from 01:00 from
+    `from_day` (a grow beside the shop's own hours)."""
+    hours = np.arange(DAYS * 24)
+    day, hour = hours // 24, hours % 24
+    open_now = (hour >= 9) & (hour < 20) & ((START.weekday() + day) % 7 != 6)
+    kw = (2.0 + 13.0 * open_now * rng.uniform(0.85, 1.15, DAYS)[day]) * rng.gamma(30, 1 / 30, hours.size)
+    kw = kw + lamp_kw * ((day >= from_day) & (hour >= 1) & (hour < 19))
+    return [(meter, START + timedelta(hours=int(h)), float(v), False) for h, v in zip(hours, kw)]
+
+
+def test_a_grow_beside_a_shops_hours_is_found_in_the_load_it_added(tmp_path):
+    rng = np.random.default_rng(8)
+    con = connect(tmp_path / "store.duckdb")
+    shops = [f"S{i:02d}" for i in range(10)]
+    readings = [row for meter in shops for row in shop_rows(meter, rng)]
+    readings += shop_rows("GROW", rng, lamp_kw=10.0, from_day=STEP_DAY)
+    insert_readings(con, readings)
+    insert_meters(con, [(m, "60min", 60, START, START + timedelta(days=DAYS)) for m in shops + ["GROW"]])
+    insert_premises(con, [(f"P{m}", m, "commercial", "Tirana") for m in shops + ["GROW"]])
+    try:
+        leads = read_leads(run_scan(con, Settings(min_history_days=60), tmp_path / "out").leads_csv)
+    finally:
+        con.close()
+    assert leads[0]["meter_id"] == "GROW"
+    assert "grow_lights" in leads[0]["signals"].split(";")
+    assert "in the load added since" in leads[0]["explanation"]
+    assert re.search(r"about 1[78] h on from 0[12]:", leads[0]["explanation"])
+
+
 def scaled_rows(meter, rng, factor_from: int, factor_to: int, factor: float):
     """A household whose use is multiplied by `factor` on days [factor_from, factor_to)."""
     rows = hourly_rows(meter, rng)
@@ -157,4 +187,4 @@ def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
     vacation = leads["V1"]
     assert float(vacation["score"]) < float(theft["score"])
     assert "sustained_drop" in vacation["signals"].split(";")
-    assert "more like a vacation or a change of occupant" in vacation["explanation"]
+    assert "more like a vacation, a change of occupant" in vacation["explanation"]

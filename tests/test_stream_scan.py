@@ -16,10 +16,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from wattwatch.cli import LOAD_ORDER
+from wattwatch.core.added_blocks import with_added_blocks
 from wattwatch.core.drop import sustained_drop
 from wattwatch.core.feeder import feeder_balance
 from wattwatch.core.increase import strange_increase
-from wattwatch.core.lookalikes import lookalike_evidence
+from wattwatch.core.lookalikes import lamp_days, lookalike_evidence
 from wattwatch.core.peers import peer_outlier
 from wattwatch.core.photoperiod import detect_photoperiod
 from wattwatch.engine.duckdb import DuckDBEngine, daily_matrix, interval_readings, meter_table, profile_matrix
@@ -90,14 +91,16 @@ def test_streaming_stage_matches_the_detectors_on_whole_matrices(city):
     increase = strange_increase(daily.kwh, min_history_days=settings.min_history_days)
     assert_same(ev.increase, increase, "increase")
     hourly_meters = np.flatnonzero(meters.interval_minutes == 60)
-    lamps = detect_photoperiod(hourly[hourly_meters], 1.0)
+    direct = detect_photoperiod(hourly[hourly_meters], 1.0)
+    lamps = with_added_blocks(direct, hourly[hourly_meters], weekday, increase.change_day[hourly_meters],
+                              increase.score[hourly_meters])
     np.testing.assert_array_equal(ev.lighting.score[hourly_meters], lamps.score)
     np.testing.assert_array_equal(ev.lighting.is_block[hourly_meters], lamps.is_block)
     peers = peer_outlier(daily.kwh, hourly, info.category, info.city, info.floor_area_m2, info.contracted_kw,
                          first_weekday=weekday)
     assert_same(ev.peers, peers, "peers")
     lookalikes = lookalike_evidence(daily.kwh, hourly, info.category, weekday, change_day=increase.change_day,
-                                    is_block=ev.lighting.is_block)
+                                    is_block=lamp_days(ev.lighting.is_block, ev.lighting.score))
     assert_same(ev.lookalikes, lookalikes, "lookalikes")
     drop = sustained_drop(daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=ev.lighting.is_block,
                           zero_days=daily.zero_days, kw_hourly=hourly, min_history_days=settings.min_history_days)

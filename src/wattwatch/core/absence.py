@@ -22,6 +22,13 @@ WINDOW_DAYS days from k (core.drop's local window):
    [0, 1] (unknown level before: no limit); 0 without a change day or a rebound, and 0 when
    the low spell lies on the meter's flat run (a stuck meter that was replaced is the theft core.drop's flat part
    scores, not an absence).
+5. A late return: the same rebound and recovered measured with the last days of the whole series instead, when they
+   lie beyond the window (an empty summer of a building heated electrically, a long stay away, a vacancy of months:
+   use came back long after the fall), over the last LATE_RETURN_DAYS. A bypass in place today keeps the meter low
+   to the end (a season's upswing on a halved level is not several times its lowest week); use that came back to
+   LATE_RECOVERED_LOW -> LATE_RECOVERED_HIGH of the old level (stricter than step 4: a bypassed household back from
+   a trip rebounds too, to its bypassed level) shows no theft now. The larger of the two explanations is kept, with
+   its rebound and recovered.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ REBOUND_LOW, REBOUND_HIGH = 2.5, 3.5  # a bypassed household's last days reach t
 # A household back from a trip uses about what it used before; a new one usually at least half as much. A meter that
 # rose from a low spell only to a quarter or a third of its old level is a bypassed household that went away too.
 RECOVERED_LOW, RECOVERED_HIGH = 0.35, 0.5
+LATE_RECOVERED_LOW, LATE_RECOVERED_HIGH = 0.6, 0.8
+LATE_RETURN_DAYS = (WEEK,)  # a late return is judged on the last week (its median): a few good days are not a return
 
 
 @dataclass(frozen=True)
@@ -111,21 +120,42 @@ def _block(kwh_daily, zero_days, change_day, flat_start, flat_days, level_before
     any_week = has & np.isfinite(week_med).any(axis=1)
     j = np.argmin(np.where(np.isfinite(week_med), week_med, np.inf), axis=1)
     floor = np.where(any_week, week_med[np.arange(m), j], np.nan)
-    now = np.full(m, np.nan)
-    for n in RETURN_DAYS:
-        level, level_from = last_observed_median(after, n)
-        now = np.fmax(now, np.where(any_week & (level_from >= j + WEEK), level, np.nan))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rebound = np.where(floor > 0, now / floor, np.where(now > 0, np.inf, 1.0))
-        recovered = now / np.asarray(level_before, dtype=np.float64)
-    rebound = np.where(np.isfinite(now), rebound, np.nan)
+    before = np.asarray(level_before, dtype=np.float64)
+    rebound, recovered, explained = _explained(_level_now(after, j + WEEK, any_week, RETURN_DAYS), floor, before,
+                                               RECOVERED_LOW, RECOVERED_HIGH)
+    day = np.arange(x.shape[1])[None, :]
+    beyond = np.where(day >= (k + WINDOW_DAYS)[:, None], x, np.nan)  # step 5: only days after the window
+    late = _explained(_level_now(beyond, 0, any_week, LATE_RETURN_DAYS), floor, before, LATE_RECOVERED_LOW,
+                      LATE_RECOVERED_HIGH)
+    use_late = late[2] > explained
+    rebound, recovered, explained = (np.where(use_late, b, a) for a, b in zip((rebound, recovered, explained), late))
     floor_start = np.where(any_week, k + j, -1).astype(np.int64)
     fs, fd = np.asarray(flat_start, dtype=np.int64), np.asarray(flat_days, dtype=np.int64)
     on_flat = (fs >= 0) & (floor_start >= 0) & (floor_start < fs + fd) & (floor_start + WEEK > fs)
-    explained = ramp(np.nan_to_num(rebound), REBOUND_LOW, REBOUND_HIGH) * ramp(
-        np.nan_to_num(recovered, nan=np.inf), RECOVERED_LOW, RECOVERED_HIGH)
     return AbsenceResult(floor_start=floor_start, rebound=rebound, recovered=recovered,
                          explained=np.where(on_flat, 0.0, explained))
+
+
+def _level_now(x: np.ndarray, not_before: np.ndarray | int, usable: np.ndarray, counts: tuple[int, ...]
+               ) -> np.ndarray:
+    """The level at the end of each row of x: the larger median of the last n observed values over n in `counts`,
+    counted only when they start at column `not_before` or later (after the low spell); NaN when none."""
+    now = np.full(x.shape[0], np.nan)
+    for n in counts if x.shape[1] else ():
+        level, level_from = last_observed_median(x, n)
+        now = np.fmax(now, np.where(usable & (level_from >= not_before), level, np.nan))
+    return now
+
+
+def _explained(now, floor, level_before, recovered_low, recovered_high):
+    """(rebound, recovered, explained) of a level `now` after a low spell at `floor` (module doc, steps 2-4)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rebound = np.where(floor > 0, now / floor, np.where(now > 0, np.inf, 1.0))
+        recovered = now / level_before
+    rebound = np.where(np.isfinite(now), rebound, np.nan)
+    explained = ramp(np.nan_to_num(rebound), REBOUND_LOW, REBOUND_HIGH) * ramp(
+        np.nan_to_num(recovered, nan=np.inf), recovered_low, recovered_high)
+    return rebound, recovered, explained
 
 
 def ramp(v: np.ndarray, lo: float, hi: float) -> np.ndarray:

@@ -37,8 +37,8 @@ Method, per meter, vectorised over the rows of a meters x days kWh matrix (NaN =
        either = 1 - (1 - drop) * (1 - flat)                 a drop or a stuck meter, either is evidence
        score  = 1 - (1 - either) ** (1 + BLOCK_GAIN)       when the drop coincides with a lighting block, else either
    coincides_with_block: the drop's change day is within BLOCK_WINDOW_DAYS of the first block day, or at least
-   BLOCK_MIN_DAYS block days lie after the change (lamps still burn on a meter whose level fell: the rest of the
-   premises is bypassed).
+   BLOCK_MIN_DAYS block days, and BLOCK_MIN_SHARE of the observed days, lie after the change (lamps still burn on a
+   meter whose level fell: the rest of the premises is bypassed).
 8. Shape (only with `kw_hourly`): shape_similarity = 1 - half the L1 distance between the mean daily profiles
    (each normalised to sum 1) before and after the change. Near 1: every circuit scaled down alike (a partial bypass
    of the whole supply); lower: a circuit with its own time pattern left the meter. Reported, not scored (new
@@ -83,6 +83,8 @@ RETURN_WEIGHT = 0.6
 FLAGGED_WEIGHT = 0.75
 BLOCK_WINDOW_DAYS = 14
 BLOCK_MIN_DAYS = 7
+BLOCK_MIN_SHARE = 0.25  # ... and on a quarter of the observed days after it: a grow lights most days, while a few
+# block-like days of a building's own schedule late in the series are no lamps burning past a bypass
 BLOCK_GAIN = 1.0  # squares the miss probability: 0.3 -> 0.51, 0.6 -> 0.84
 HOURLY_CHUNK = 512  # rows per hourly profile chunk: bounds the [rows, days, 24] temporaries
 
@@ -330,7 +332,8 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
 
     first_block = first_true(is_block)
     near_first = (first_block >= 0) & (np.abs(k - first_block) <= BLOCK_WINDOW_DAYS)
-    lamps_after = np.sum(is_block & after, axis=1) >= BLOCK_MIN_DAYS
+    n_after = (after & observed).sum(axis=1)
+    lamps_after = np.sum(is_block & after, axis=1) >= np.maximum(BLOCK_MIN_DAYS, BLOCK_MIN_SHARE * n_after)
     coincides = has & (drop > 0) & (near_first | lamps_after)
     either = 1 - (1 - drop) * (1 - flat["flat_score"])
     score = np.where(coincides, 1 - (1 - either) ** (1 + BLOCK_GAIN), either)
@@ -350,7 +353,7 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
         "ratio": np.where(has, ratio, nan),
         "persistence": np.where(has, persistence, nan),
         "recent": np.where(has, recent, nan),
-        "n_days_after": np.where(has, (after & observed).sum(axis=1), 0).astype(np.int64),
+        "n_days_after": np.where(has, n_after, 0).astype(np.int64),
         "yoy_ratio": np.where(yoy, level_now / np.maximum(level_ago, MIN_LEVEL_KWH), nan),
         "season_share": np.where(has, season_share, nan),
         "peer_ratio": np.where(has & peer_known, peer_ratio, nan),

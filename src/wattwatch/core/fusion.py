@@ -2,7 +2,9 @@
 
 Two questions are scored separately, each in [0, 1], then combined:
 - grow: is there an indoor grow? Lamp blocks (the most specific sign), a strange increase that the look-alikes do
-  not explain, and use far above peers. Evidence is combined as independent signs ("noisy OR":
+  not explain, and use far above peers. A rise that began with a lamp block is the lamps' rise, so the look-alikes
+  do not discount it, except business growth: when the added load is the old week scaled up, a "new" block is the
+  business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike. Evidence is combined as independent signs ("noisy OR":
   1 - prod(1 - w_i * e_i)), so two moderate signs outweigh one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop or a stuck/flat meter, and a feeder whose
   unmetered energy rose when this meter fell. A drop that a household away or a change of occupant explains better
@@ -33,10 +35,11 @@ OLD_BLOCK_WEIGHT_BUSINESS = 0.25
 # look-alikes do not discount it.
 COHERENT_DAYS = 28
 COHERENT_MIN_LIGHTING = 0.1  # ... and when there is a lamp block worth the name
-# On an interval meter a grow's lamps show as a daily block; a rise with no block at all is more often something else
-# (heating that started this winter, a new appliance), so it keeps this share of its weight. Monthly reads cannot
-# show blocks and keep their full weight.
-NO_BLOCK_INCREASE_KEEP = 0.6
+# On an interval meter a grow's lamps show as a daily block (on the meter, or in the load a rise added: core.added_blocks);
+# a rise or a high use with no block at all is more often something else (electric heating installed this winter, a
+# new appliance, a big household), so the increase and the peer evidence keep this share of their weight. Monthly
+# reads cannot show blocks and keep their full weight; grow kit bought just before the rise keeps it too.
+NO_BLOCK_KEEP = 0.35
 W_LIGHTING = 1.0
 W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but unspecific sign
 W_PEERS = 0.35  # far above peers is weak alone: big families, home businesses
@@ -117,6 +120,7 @@ def fuse(
     purchase_score: np.ndarray,
     purchase_timed: np.ndarray,
     lookalikes: np.ndarray,
+    growth: np.ndarray,
     greenhouse: np.ndarray,
     drop_score: np.ndarray,
     drop_shape_similarity: np.ndarray,
@@ -127,24 +131,28 @@ def fuse(
     feeder_score: np.ndarray,
     feeder_explained_kwh_day: np.ndarray,
 ) -> FusedScores:
-    """All inputs per meter (length m) except `lookalikes` [m, k] (likelihoods of the non-greenhouse look-alikes)."""
+    """All inputs per meter (length m) except `lookalikes` [m, k] (likelihoods of the non-greenhouse look-alikes,
+    `growth` among them, which also comes alone)."""
     m = len(category)
     first = np.asarray(first_block_day, dtype=np.int64)
     has_block = first >= 0
     new_block = has_block & np.asarray(new_block, dtype=bool)
     old_weight = np.where(category == RESIDENTIAL, OLD_BLOCK_WEIGHT_HOME, OLD_BLOCK_WEIGHT_BUSINESS)
-    lighting = np.nan_to_num(lighting_score) * np.where(new_block, 1.0, old_weight)
+    growth = np.clip(np.nan_to_num(growth), 0.0, 1.0)
+    lighting = np.nan_to_num(lighting_score) * np.where(new_block, 1.0, old_weight) * (1.0 - growth)
 
     change = np.asarray(increase_change_day, dtype=np.int64)
     lit = has_block & (np.nan_to_num(lighting_score) >= COHERENT_MIN_LIGHTING)
     # grow kit bought just before the rise also says the rise is the lamps' (core.purchases `timed`)
     coherent = (lit & (change >= 0) & (np.abs(change - first) <= COHERENT_DAYS)) | np.asarray(purchase_timed, bool)
     lookalike = np.max(np.nan_to_num(lookalikes), axis=1) if np.size(lookalikes) else np.zeros(m)
-    # A legitimate cause explains both the rise and the high use against peers, unless the rise began with the lamps.
-    explained = np.where(coherent, 0.0, lookalike)
+    # A legitimate cause explains both the rise and the high use against peers, unless the rise began with the lamps
+    # (and the lamps are not a grown business's own hours: module doc).
+    explained = np.where(coherent, growth, lookalike)
     increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
-    increase = increase * np.where(lit | is_billing | np.asarray(purchase_timed, bool), 1.0, NO_BLOCK_INCREASE_KEEP)
-    peers = np.nan_to_num(peer_score) * (1.0 - explained)
+    no_block = np.where(lit | is_billing | np.asarray(purchase_timed, bool), 1.0, NO_BLOCK_KEEP)
+    increase = increase * no_block
+    peers = np.nan_to_num(peer_score) * (1.0 - explained) * no_block
 
     # lamps bought for an agricultural premises are what a licensed greenhouse buys
     purchases = np.nan_to_num(purchase_score) * np.where(category == AGRICULTURAL, GREENHOUSE_KEEP, 1.0)

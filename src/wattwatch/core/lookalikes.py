@@ -14,8 +14,9 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
 - night_shift Monday-Thursday nights above Saturday's (r(ratio, 1.3, 2) * r(extra kW, .2, .5)) * at least some
               Saturdays (r(n, 2, 4)) * prior (1 commercial/industrial, SHIFT_OTHER_PRIOR otherwise)
 - heating     seasonal * not a block (1 - r(block share, .4, .7)), where seasonal =
-              max(r(|season_corr|, .3, .7) * r(season_explained, .3, .7) [or r(season_amplitude, .15, .4) without a
-              change], r(year_repeat, .3, .7))
+              max(r(|season_corr|, .3, .7) * r(season_explained, .15, .35) [or r(season_amplitude, .15, .4) without
+              a change], r(year_repeat, .3, .7)); a heater bought this winter makes a step the season alone does not
+              predict, so a fifth of the rise explained already counts (a lamp block's is near 0)
 - growth      the week keeps its shape (r(shape_corr, .85, .95)) * the hourly after/before ratio is uniform
               (1 - r(ratio_spread, .08, .15)) * the added week follows the old one (r(added_shape_corr, .3, .6); loose,
               because a change day found in the middle of a gradual ramp leaves part of the rise in "before")
@@ -24,7 +25,8 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
 "a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists, 1 otherwise (the measures
 then describe the whole recent load). Block share = the larger of a proxy from the added profile,
 r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
-lamp days (`is_block`, when given). The proxy also catches lighting the photoperiod classes leave out (14-16 h
+lamp days (`is_block`, when given; `lamp_days` keeps only those of meters whose lamp-block score reaches
+MARKED_MIN_SCORE: a thermostat's days can form a weak "run" that must not veto heating). The proxy also catches lighting the photoperiod classes leave out (14-16 h
 greenhouse blocks); the heating ramp starts at 0.4 because the photoperiod detector marks some thermostat days.
 
 A grow light fails every one but greenhouse-by-category: its added load has dark hours (not flat), lasts 12-18 h
@@ -50,6 +52,7 @@ SHIFT_OTHER_PRIOR = 0.5  # night work happens elsewhere too (bakeries, hospitals
 GROWTH_HOME_PRIOR = 0.5  # a household does grow (a new member), but "business growth" is mostly businesses
 NIGHT_EPS_KW = 0.05  # keeps the night ratio finite for premises that are empty at night
 BLOCK_ROWS = 2048  # meters per chunk of the hourly measures: ~400 MB of temporaries at 400 days
+MARKED_MIN_SCORE = 0.05  # lamp-block score under which the photoperiod's marked days say nothing about lamps
 NAMES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse")
 
 
@@ -126,6 +129,11 @@ def lookalike_evidence(
     return lookalike_scores(x, measured, category, k)
 
 
+def lamp_days(is_block: np.ndarray, lamp_score: np.ndarray) -> np.ndarray:
+    """The photoperiod's block days [m, d] of the meters whose lamp-block score is worth the name (module doc)."""
+    return np.asarray(is_block, dtype=bool) & (np.nan_to_num(lamp_score) >= MARKED_MIN_SCORE)[:, None]
+
+
 def usable_change_day(change_day: np.ndarray, n_days: int) -> np.ndarray:
     """The change day the measures use: -1 unless strictly inside the day axis."""
     k = np.asarray(change_day, dtype=np.int64)
@@ -184,7 +192,7 @@ def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray
 def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) -> LookalikeResult:
     has = k >= 0
     presence = np.where(has, ramp(v["rise_ratio"], 1.1, 1.3) * ramp(v["added_kw"], 0.1, 0.3), 1.0)
-    follows = np.where(has, ramp(v["season_explained"], 0.3, 0.7), ramp(v["season_amplitude"], 0.15, 0.4))
+    follows = np.where(has, ramp(v["season_explained"], 0.15, 0.35), ramp(v["season_amplitude"], 0.15, 0.4))
     seasonal = np.maximum(ramp(np.abs(v["season_corr"]), 0.3, 0.7) * follows, ramp(v["year_repeat"], 0.3, 0.7))
     share = v["ev_day_share"]
     spread = np.fmax(v["ev_start_spread_h"], v["ev_hours_spread_h"])

@@ -38,7 +38,8 @@ Onset: `days_without_before` counts the observed days before the run back to the
 does) rather than one that was always there (a building's schedule). Fusion weighs it; the score does not, since a
 grow may also run through the whole series.
 Limit: one block per day. A lamp block beside a bigger daily block (a shop's opening hours with a night grow) is not
-seen: the day's best block is the shop.
+seen here: the day's best block is the shop. core.added_blocks fits the load a rise added, where the shop's hours
+cancel, and marks the result `in_added_load`.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class PhotoperiodResult:
     days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
     is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
+    in_added_load: np.ndarray  # bool: fitted on the load a rise added, beside the premises' own schedule
+    # (core.added_blocks); False for a fit on the meter's load itself
     days: DailyBlocks | None  # per meter-day block fit [m, d]; None where a streaming scan did not keep it
 
 
@@ -191,6 +194,7 @@ def aggregate_days(
     onset = _onset(run, dense, days.observed, new_block_min_days)
     return PhotoperiodResult(
         **summary, **onset, switch_day=_switch_day(run, cls, switch_window_days, switch_min_days), is_block=run,
+        in_added_load=np.zeros(m, dtype=bool),
         days=days,
     )
 

@@ -143,8 +143,10 @@ def basic_rules(spec: Table, timezone: str | None, required_values: tuple[str, .
             rules.append(Rule(R.BAD_TIMESTAMP, bad, f"{value} || ' is not a timestamp' || CASE WHEN {local} IS "
                               "NOT NULL THEN ' with a UTC offset (pass --timezone)' ELSE '' END"))
             # epoch bounds, not year(): calendar fields of a TIMESTAMPTZ go through ICU and are slow
-            rules.append(Rule(R.BAD_TIMESTAMP, f"coalesce(epoch_us({inst}), epoch_us({local})) NOT BETWEEN "
-                              f"{FIRST_US} AND {LAST_US}", f"{value} || ' is outside {FIRST_YEAR}-{LAST_YEAR}'"))
+            # 'inf' parses as an infinite timestamp, whose epoch is no number: it is outside the range too
+            rules.append(Rule(R.BAD_TIMESTAMP, f"NOT isfinite(coalesce({inst}, {local})) OR coalesce(epoch_us({inst}), "
+                              f"epoch_us({local})) NOT BETWEEN {FIRST_US} AND {LAST_US}",
+                              f"{value} || ' is outside {FIRST_YEAR}-{LAST_YEAR}'"))
         else:
             rules.append(Rule(R.BAD_NUMBER, bad, f"{value} || ' is not a number'"))
             rules.append(Rule(R.NON_FINITE, f"NOT isfinite({q(col.name)})", f"{value} || ' is not finite'"))

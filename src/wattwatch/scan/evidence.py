@@ -74,7 +74,7 @@ class Evidence:
     peers: PeerResult
     lookalikes: LookalikeResult
     drop: DropResult
-    absence: AbsenceResult  # how well a vacation or a change of occupant explains each drop
+    absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
     feeder: FeederResult | None  # None when no feeder meters were loaded
     links: LinkResult | None  # None when no sales were loaded
     purchases: PurchaseEvidence | None  # None when no sales were loaded

@@ -71,6 +71,9 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         f"from {_day(ev, p.first_block_day[i])} to {_day(ev, p.last_block_day[i])}, "
         f"{p.coverage[i]:.0%} of days incl. weekends; {p.lamp_kw[i]:.1f} kW switched at sharp edges"
     )
+    if p.in_added_load[i]:
+        text += (f" in the load added since {_day(ev, ev.increase.change_day[i])}, beside the premises' own daily "
+                 "schedule")
     if p.switch_day[i] >= 0:
         text += f"; switched from 18 h to 12 h on {_day(ev, p.switch_day[i])} (flowering)"
     if p.n_gap_days[i] > 0:
@@ -143,7 +146,7 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
     if a.explained[i] >= ABSENCE_SHOWN:
         text += (
             f". It came back up to {a.rebound[i]:.1f}x its lowest week ({a.recovered[i]:.0%} of the old level): "
-            "more like a vacation or a change of occupant than a bypass, so the fall counts for less"
+            "more like a vacation, a change of occupant or an empty season than a bypass, so the fall counts for less"
         )
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
 

@@ -18,13 +18,14 @@ from datetime import date
 
 import numpy as np
 
+from wattwatch.core.added_blocks import with_added_blocks
 from wattwatch.core.daily import local_day_hours, scale_to_full_days
 from wattwatch.core.drop import drop_shape_similarity
 from wattwatch.core.feeder import hourly_member_sums
 from wattwatch.core.increase import IncreaseResult, strange_increase
 from wattwatch.core.kernels.cells import day_sums, interval_minutes, slot_means
 from wattwatch.core.localtime import utc_to_local
-from wattwatch.core.lookalikes import hourly_measures
+from wattwatch.core.lookalikes import hourly_measures, lamp_days
 from wattwatch.core.peers import window_shape_features
 from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
 from wattwatch.engine.base import SUM_PREFIX, ReadingsChunk
@@ -139,12 +140,15 @@ def no_lamp_blocks(k: int, n_days: int) -> PhotoperiodResult:
 
 def per_meter_evidence(ctx: StageContext, kwh: np.ndarray, zero_days: np.ndarray, hourly: np.ndarray,
                        lighting: PhotoperiodResult, feeder_rows: np.ndarray) -> dict[str, np.ndarray]:
-    """Every detector's per-meter part from daily rows, hourly profile and lamp-block result (module doc)."""
+    """Every detector's per-meter part from daily rows, hourly profile and lamp-block result (module doc); a lamp
+    block in the load the increase added, beside the premises' own schedule, replaces a weaker direct fit."""
     increase = strange_increase(kwh, min_history_days=ctx.min_history_days)
+    lighting = with_added_blocks(lighting, hourly, ctx.first_weekday, increase.change_day, increase.score)
     out = {f"{INCREASE}{f.name}": getattr(increase, f.name) for f in dataclasses.fields(IncreaseResult)}
     out.update({f"{LIGHTING}{name}": getattr(lighting, name) for name in LIGHTING_FIELDS})
     out["peer_features"] = window_shape_features(kwh, hourly, ctx.first_weekday)
-    measured = hourly_measures(kwh, hourly, ctx.first_weekday, increase.change_day, lighting.is_block)
+    measured = hourly_measures(kwh, hourly, ctx.first_weekday, increase.change_day,
+                               lamp_days(lighting.is_block, lighting.score))
     out.update({f"{LOOKALIKE}{name}": value for name, value in measured.items()})
     out["drop_shape_similarity"] = drop_shape_similarity(kwh, zero_days, hourly, ctx.min_history_days)
     if ctx.n_feeders:

@@ -1,0 +1,76 @@
+"""Lamp blocks in the load a change added: the photoperiod fit on each day minus the premises' own week before it.
+
+core.photoperiod fits the day's one best block. A grow beside a bigger daily block of the premises' own (a shop's
+opening hours, an office day) is then never seen: on every day the best block is the shop's. Once the strange
+increase has dated a change, each day's load minus the average same weekday of the BASE_DAYS before the change is
+what was added: a grow's lamp block stands alone there, while the shop's hours, being in the baseline too, cancel.
+A miner's flat load, a heater's cycling or a night shift's weekday nights stay what they are, so the photoperiod's
+own gates (edges, coverage, weekly balance, lamp likeness) judge the residual as they judge a raw meter.
+
+`with_added_blocks` fits the residual of the meters whose strange increase scores at least ADDED_MIN_INCREASE (a grow
+that added no load has no residual to find; the fit costs as much as the direct one, so it runs on the few meters
+that rose) and keeps, per meter, whichever of the direct and the residual fit scores higher.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
+
+BASE_DAYS = 56  # eight whole weeks before the change: every weekday eight times
+MIN_BASE_DAYS = 2  # a weekday's baseline needs two of its days
+MIN_DAY_HOURS = 20  # as the profile measures: a DST day keeps 23 hours
+ADDED_MIN_INCREASE = 5.0  # strange-increase score (0..100) from which the residual is fitted
+
+
+def weekday_baseline(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> np.ndarray:
+    """Average local day per weekday [m, 7, 24] over the BASE_DAYS before each meter's change (NaN: no change, or
+    fewer than MIN_BASE_DAYS full days of that weekday)."""
+    m, d, _ = hourly.shape
+    k = np.asarray(change_day, dtype=np.int64)
+    day = np.arange(d)
+    ok = np.isfinite(hourly)
+    full = ok.sum(axis=2) >= MIN_DAY_HOURS
+    base = full & (day[None, :] < k[:, None]) & (day[None, :] >= (k - BASE_DAYS)[:, None]) & (k > 0)[:, None]
+    filled = np.where(ok, hourly, 0.0)
+    weekday = (first_weekday + day) % 7
+    out = np.full((m, 7, 24), np.nan)
+    for w in range(7):
+        use = (base & (weekday == w)[None, :]).astype(np.float64)
+        total = np.einsum("md,mdh->mh", use, filled)
+        count = np.einsum("md,mdh->mh", use, ok.astype(np.float64))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, total / count, np.nan)
+        out[:, w] = np.where((use.sum(axis=1) >= MIN_BASE_DAYS)[:, None], mean, np.nan)
+    return out
+
+
+def residual_load(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> np.ndarray:
+    """Each day's kW [m, d, 24] minus its weekday's baseline (module doc); all NaN for meters without one."""
+    x = np.asarray(hourly, dtype=np.float64)
+    weekday = (first_weekday + np.arange(x.shape[1])) % 7
+    return x - weekday_baseline(x, first_weekday, change_day)[:, weekday, :]
+
+
+def added_lamp_blocks(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> PhotoperiodResult:
+    """The photoperiod fit on the residual load of hourly kW [m, d, 24], marked `in_added_load` (no per-day fits)."""
+    fit = detect_photoperiod(residual_load(hourly, first_weekday, change_day), 1.0, keep_days=False)
+    return dataclasses.replace(fit, in_added_load=np.ones(len(fit.score), dtype=bool))
+
+
+def with_added_blocks(direct: PhotoperiodResult, hourly: np.ndarray, first_weekday: int, change_day: np.ndarray,
+                      increase_score: np.ndarray) -> PhotoperiodResult:
+    """The direct fit, with the residual fit instead for the meters where that scores higher (module doc). The
+    per-day `days` fits are dropped (a streaming scan does not keep them)."""
+    k = np.asarray(change_day, dtype=np.int64)
+    rows = np.flatnonzero((k > 0) & (np.nan_to_num(increase_score) >= ADDED_MIN_INCREASE))
+    fields = {f.name: getattr(direct, f.name).copy() for f in dataclasses.fields(PhotoperiodResult) if f.name != "days"}
+    if rows.size:
+        added = added_lamp_blocks(np.asarray(hourly)[rows], first_weekday, k[rows])
+        take = np.nan_to_num(added.score) > np.nan_to_num(direct.score[rows])
+        for name, values in fields.items():
+            values[rows[take]] = getattr(added, name)[take]
+    return PhotoperiodResult(**fields, days=None)
