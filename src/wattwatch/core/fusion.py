@@ -4,8 +4,9 @@ Two questions are scored separately, each in [0, 1], then combined:
 - grow: is there an indoor grow? Lamp blocks (the most specific sign), a strange increase that the look-alikes do
   not explain, and use far above peers. A rise that began with a lamp block is the lamps' rise, so the look-alikes
   do not discount it, except business growth: when the added load is the old week scaled up, a "new" block is the
-  business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike. Evidence is combined as independent signs ("noisy OR":
-  1 - prod(1 - w_i * e_i)), so two moderate signs outweigh one, and no single weak sign reaches the top.
+  business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike.
+  Evidence is combined as independent signs ("noisy OR": 1 - prod(1 - w_i * e_i)), so two moderate signs outweigh
+  one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop or a stuck/flat meter, and a feeder whose
   unmetered energy rose when this meter fell. A drop that a household away or a change of occupant explains better
   (the level came back up to several times its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight.
@@ -35,10 +36,11 @@ OLD_BLOCK_WEIGHT_BUSINESS = 0.25
 # look-alikes do not discount it.
 COHERENT_DAYS = 28
 COHERENT_MIN_LIGHTING = 0.1  # ... and when there is a lamp block worth the name
-# On an interval meter a grow's lamps show as a daily block (on the meter, or in the load a rise added: core.added_blocks);
-# a rise or a high use with no block at all is more often something else (electric heating installed this winter, a
-# new appliance, a big household), so the increase and the peer evidence keep this share of their weight. Monthly
-# reads cannot show blocks and keep their full weight; grow kit bought just before the rise keeps it too.
+# On an interval meter a grow's lamps show as a daily block (on the meter, or in the load a rise added:
+# core.added_blocks); a rise or a high use with no block at all is more often something else (electric heating
+# installed this winter, a new appliance, a big household), so the increase and the peer evidence keep this share of
+# their weight. Monthly reads cannot show blocks and keep their full weight; grow kit bought just before the rise
+# keeps it too.
 NO_BLOCK_KEEP = 0.35
 W_LIGHTING = 1.0
 W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but unspecific sign
@@ -49,8 +51,8 @@ W_PURCHASE = 0.8
 # still a lead (a grow can bypass the meter from day one), but below what the meter confirms; shops and electricians
 # who also sell on grow gear fall here
 PURCHASE_ALONE_KEEP = 0.6
-ONSET_MIN_INCREASE = 10.0
-MIN_CORROBORATION = 0.1  # a rise (after look-alikes) or fall scoring this much counts as the meter agreeing  # a rise scoring at least this (of 100) can be the onset purchases are timed against
+ONSET_MIN_INCREASE = 10.0  # a rise scoring at least this (of 100) can be the onset purchases are timed against
+MIN_CORROBORATION = 0.1  # a rise (after look-alikes) or fall scoring this much counts as the meter agreeing
 W_DROP = 0.9
 # drop scores are products of many [0, 1] factors (size, noise, persistence, season, peers): the square root puts a
 # clear 50 % fall that lasts on the scale of the other evidence

@@ -26,8 +26,9 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
 then describe the whole recent load). Block share = the larger of a proxy from the added profile,
 r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
 lamp days (`is_block`, when given; `lamp_days` keeps only those of meters whose lamp-block score reaches
-MARKED_MIN_SCORE: a thermostat's days can form a weak "run" that must not veto heating). The proxy also catches lighting the photoperiod classes leave out (14-16 h
-greenhouse blocks); the heating ramp starts at 0.4 because the photoperiod detector marks some thermostat days.
+MARKED_MIN_SCORE: a thermostat's days can form a weak "run" that must not veto heating). The proxy also catches
+lighting the photoperiod classes leave out (14-16 h greenhouse blocks); the heating ramp starts at 0.4 because the
+photoperiod detector marks some thermostat days.
 
 A grow light fails every one but greenhouse-by-category: its added load has dark hours (not flat), lasts 12-18 h
 every day at the same time (no EV sessions), lights weekends too (no night shift), is a step, not the season (no

@@ -186,7 +186,8 @@ def bypass_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
 
 
 def greenhouse_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
-    agricultural_buyer = ev.purchases is not None and ev.purchases.score[i] >= MIN_SHOWN and ev.info.category[i] == AGRICULTURAL
+    agricultural_buyer = (ev.purchases is not None and ev.purchases.score[i] >= MIN_SHOWN
+                          and ev.info.category[i] == AGRICULTURAL)
     if fused.greenhouse[i] < LIKELY_LOOKALIKE and not agricultural_buyer:
         return None
     return Finding(
