@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from wattwatch.core.blocks import row_median
+from wattwatch.core.kernels.lookalike_days import ev_day_stats, night_levels
 from wattwatch.core.lookalike_profiles import MAD_TO_SIGMA, MIN_DAY_HOURS
 
 QUIET_QUANTILE = 0.2
@@ -39,30 +40,10 @@ def evening_days(hourly: np.ndarray) -> np.ndarray:
     return np.concatenate([hourly[:, :, 12:], nxt], axis=2)
 
 
-def quantile_over_days(values: np.ndarray, q: float) -> np.ndarray:
-    """Lower q-quantile over axis 1 of [m, d, h] ignoring NaN (order statistic floor(q * (n - 1))), [m, h]."""
-    ordered = np.sort(values, axis=1)  # NaN last
-    count = np.sum(np.isfinite(values), axis=1)
-    idx = np.floor(q * np.maximum(count - 1, 0)).astype(np.int64)
-    out = np.take_along_axis(ordered, idx[:, None, :], axis=1)[:, 0, :]
-    return np.where(count > 0, out, np.nan)
-
-
 def ev_sessions(evening: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
     """EV measures over the evening days of the after period (module doc)."""
-    m, d, h = evening.shape
-    valid = after & (np.sum(np.isfinite(evening), axis=2) >= MIN_DAY_HOURS)
-    period = np.where(valid[:, :, None], evening, np.nan)
-    quiet = quantile_over_days(period, QUIET_QUANTILE)
-    excess = period - quiet[:, None, :]
-    with np.errstate(invalid="ignore"):
-        hot = excess >= EV_MIN_KW
-    n_hot = hot.sum(axis=2)
-    runs = np.sum(hot & ~np.concatenate([np.zeros((m, d, 1), bool), hot[:, :, :-1]], axis=2), axis=2)
-    energy = np.sum(np.where(hot, excess, 0.0), axis=2)
+    valid, n_hot, runs, energy, start, peak = ev_day_stats(evening, after, MIN_DAY_HOURS, QUIET_QUANTILE, EV_MIN_KW)
     session = valid & (runs == 1) & (n_hot <= EV_MAX_HOURS) & (energy >= EV_MIN_KWH)
-    start = np.argmax(hot, axis=2).astype(np.float64)
-    peak = np.nanmax(np.where(hot, excess, -np.inf), axis=2)
     n_days = session.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         evening_start = (start >= EVENING_HOURS.start) & (start < EVENING_HOURS.stop)
@@ -86,10 +67,8 @@ def _spread(values: np.ndarray) -> np.ndarray:
 
 def night_shift(evening: np.ndarray, after: np.ndarray, first_weekday: int) -> dict[str, np.ndarray]:
     """Median night kW of Monday-Thursday vs Saturday evening days in the after period (module doc)."""
-    night = evening[:, :, NIGHT_HOURS]
-    full = np.sum(np.isfinite(night), axis=2) >= night.shape[2] - 1  # a DST night keeps 7 of 8 hours
-    with np.errstate(invalid="ignore"):
-        level = np.where(full, np.nanmean(np.where(full[:, :, None], night, 0.0), axis=2), np.nan)
+    n_hours = NIGHT_HOURS.stop - NIGHT_HOURS.start
+    level = night_levels(evening, NIGHT_HOURS.start, NIGHT_HOURS.stop, n_hours - 1)  # a DST night keeps 7 of 8 hours
     weekday = (first_weekday + np.arange(evening.shape[1])) % 7
     on = after & np.isin(weekday, SHIFT_WEEKDAYS)[None, :]
     off = after & (weekday == OFF_WEEKDAY)[None, :]

@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from wattwatch.core.blocks import row_median
+from wattwatch.core.kernels.lookalike_days import grouped_mean_profiles
 
 MAD_TO_SIGMA = 1.4826
 BEFORE_DAYS = 56  # eight whole weeks before the change
 WINDOW_DAYS = 56  # without a change: the last eight whole weeks
 MIN_PERIOD_DAYS = 14  # a profile needs two weeks of days
+MIN_WEEKDAY_DAYS = 2  # a weekday of the week profile needs two of its days
 MIN_DAY_HOURS = 20  # a day counts in a profile with 20 valid hours (a DST day keeps 23)
 BIN_HOURS = 3  # flatness compares 3 h bins: any 6 h dark period of an 18/6 timer holds a whole bin
 NIGHT_HOURS = slice(0, 6)
@@ -35,26 +37,6 @@ def periods(change_day: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray
     return has, before, after
 
 
-def mean_profile(filled: np.ndarray, valid: np.ndarray, use: np.ndarray, min_days: int = MIN_PERIOD_DAYS
-                 ) -> np.ndarray:
-    """Average local day [m, 24] over the days in `use` (bool [m, d], full days only) from the hourly values with
-    NaN set to 0 (`filled`) and their validity as 0/1 (`valid`); NaN rows with fewer than `min_days` days.
-    Sums as batched matrix-vector products: one pass over the hourly array instead of a masked copy."""
-    weight = use.astype(np.float64)
-    total = np.einsum("md,mdh->mh", weight, filled)
-    count = np.einsum("md,mdh->mh", weight, valid)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        profile = np.where(count > 0, total / count, np.nan)
-    return np.where((use.sum(axis=1) >= min_days)[:, None], profile, np.nan)
-
-
-def week_profile(filled, valid, use, first_weekday: int) -> np.ndarray:
-    """Average local week [m, 168] (Monday 00-01 first); a weekday needs two of its days. Each weekday's days are a
-    stride-7 slice of the day axis."""
-    days = [slice((k - first_weekday) % 7, None, 7) for k in range(7)]
-    return np.concatenate([mean_profile(filled[:, sl], valid[:, sl], use[:, sl], 2) for sl in days], axis=1)
-
-
 def row_corr(a: np.ndarray, b: np.ndarray, min_points: int = 24) -> np.ndarray:
     """Pearson correlation of each row pair over the entries finite in both; NaN if too few or constant."""
     ok = np.isfinite(a) & np.isfinite(b)
@@ -69,12 +51,13 @@ def row_corr(a: np.ndarray, b: np.ndarray, min_points: int = 24) -> np.ndarray:
 def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: np.ndarray, after: np.ndarray
                ) -> dict[str, np.ndarray]:
     """Shape of the load added after the change (crypto: flat; growth: a scaled copy of the old shape)."""
-    m = hourly.shape[0]
-    ok = np.isfinite(hourly)
-    filled, valid = np.where(ok, hourly, 0.0), ok.astype(np.float64)
-    full = ok.sum(axis=2) >= MIN_DAY_HOURS
-    prof_after = mean_profile(filled, valid, after & full)
-    prof_before = np.where(has[:, None], mean_profile(filled, valid, before & full), 0.0)
+    m, d, _ = hourly.shape
+    # One compiled pass per profile kind over the full days: group 0 is the after period, group 1 the before period
+    # (week: 7 + weekday)
+    period = np.where(after, 0, np.where(before, 1, -1))
+    prof_after, prof_before = np.split(grouped_mean_profiles(hourly, period, 2, MIN_PERIOD_DAYS, MIN_DAY_HOURS), 2,
+                                       axis=1)
+    prof_before = np.where(has[:, None], prof_before, 0.0)
     added = prof_after - prof_before
     bins = added.reshape(m, 24 // BIN_HOURS, BIN_HOURS).mean(axis=2)
     top, bottom = bins.max(axis=1), bins.min(axis=1)
@@ -86,8 +69,10 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
         big = prof_before >= RATIO_MIN_SHARE * np.mean(prof_before, axis=1, keepdims=True)
         ratio_mid = row_median(np.where(big, ratio, np.nan))
         ratio_spread = MAD_TO_SIGMA * row_median(np.where(big, np.abs(ratio - ratio_mid[:, None]), np.nan)) / ratio_mid
-    week_after = week_profile(filled, valid, after & full, first_weekday)
-    week_before = week_profile(filled, valid, before & full, first_weekday)
+    weekday = (first_weekday + np.arange(d)) % 7  # local weeks start on Monday 00-01
+    week_group = np.where(after, weekday, np.where(before, 7 + weekday, -1))
+    week = grouped_mean_profiles(hourly, week_group, 14, MIN_WEEKDAY_DAYS, MIN_DAY_HOURS)
+    week_after, week_before = np.split(week, 2, axis=1)
     no_change = np.full(m, np.nan)
     return {
         "added_kw": added.mean(axis=1),
