@@ -9,6 +9,7 @@ import pytest
 
 from wattwatch.core import added_blocks as A
 from wattwatch.core.added_blocks import added_lamp_blocks, residual_load, with_added_blocks
+from wattwatch.core.lookalike_profiles import BEFORE_DAYS, MIN_DAY_HOURS, MIN_WEEKDAY_DAYS
 from wattwatch.core.photoperiod import detect_photoperiod
 
 
@@ -16,12 +17,12 @@ from wattwatch.core.photoperiod import detect_photoperiod
 def naive_residual(days: list[list[float]], first_weekday: int, k: int) -> list[list[float]]:
     d = len(days)
     baseline = {}
-    for w in range(7):
-        use = [j for j in range(max(k - A.BASE_DAYS, 0), min(k, d)) if k > 0 and (first_weekday + j) % 7 == w
-               and sum(math.isfinite(v) for v in days[j]) >= A.MIN_DAY_HOURS]
+    for w in range(7):  # a change day outside the day axis (past its end too) has no "before" weeks
+        use = [j for j in range(max(k - BEFORE_DAYS, 0), k) if 0 < k < d and (first_weekday + j) % 7 == w
+               and sum(math.isfinite(v) for v in days[j]) >= MIN_DAY_HOURS]
         for h in range(24):
             vals = [days[j][h] for j in use if math.isfinite(days[j][h])]
-            enough = len(use) >= A.MIN_BASE_DAYS and vals
+            enough = len(use) >= MIN_WEEKDAY_DAYS and vals
             baseline[w, h] = sum(vals) / len(vals) if enough else math.nan
     return [[days[j][h] - baseline[(first_weekday + j) % 7, h] for h in range(24)] for j in range(d)]
 

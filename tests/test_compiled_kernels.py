@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 from numpy_blocks import numpy_fit_daily_blocks
+from numpy_intervals import infer_interval_minutes
 from numpy_photoperiod import numpy_anchor_runs
 from test_photoperiod import nasty_loads, synthetic_set, to_slots
 from test_stream_kernels import nasty_streams
 from wattwatch.core.blocks import DailyBlocks, fit_daily_blocks
 from wattwatch.core.cells import DAY, daily_sums
 from wattwatch.core.cells import slot_means as numpy_slot_means
-from wattwatch.core.intervals import infer_interval_minutes
 from wattwatch.core.kernels.cells import day_sums, interval_minutes, slot_means, to_local
 from wattwatch.core.kernels.reductions import pairwise_sum
 from wattwatch.core.kernels.rows import append_accepted

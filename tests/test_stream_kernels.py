@@ -8,7 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from wattwatch.core.intervals import USUAL_MINUTES, infer_interval_minutes
+from numpy_intervals import infer_interval_minutes
+from wattwatch.core.intervals import USUAL_MINUTES
 from wattwatch.core.reading_checks import (
     ABSURD,
     CONFLICT,

@@ -59,8 +59,9 @@ class AbsenceResult:
     """Per meter."""
 
     floor_start: np.ndarray  # int64 first day of the low spell, -1 if none
-    rebound: np.ndarray  # level at the window's end / the low spell's level; NaN when unknown
-    recovered: np.ndarray  # level at the window's end / the level before the change; NaN when unknown
+    rebound: np.ndarray  # level now (the window's end, or the series' end for a late return) / the low spell's
+    # level; NaN when unknown
+    recovered: np.ndarray  # the same level now / the level before the change; NaN when unknown
     explained: np.ndarray  # [0, 1] how well an absence explains the fall
 
 

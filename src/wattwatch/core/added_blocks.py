@@ -2,8 +2,8 @@
 
 core.photoperiod fits the day's one best block. A grow beside a bigger daily block of the premises' own (a shop's
 opening hours, an office day) is then never seen: on every day the best block is the shop's. Once the strange
-increase has dated a change, each day's load minus the average same weekday of the BASE_DAYS before the change is
-what was added: a grow's lamp block stands alone there, while the shop's hours, being in the baseline too, cancel.
+increase has dated a change, each day's load minus the average same weekday of the weeks before the change (the
+look-alikes' "before" week profile, core.lookalike_profiles) is what was added: a grow's lamp block stands alone there, while the shop's hours, being in the baseline too, cancel.
 A miner's flat load, a heater's cycling or a night shift's weekday nights stay what they are, so the photoperiod's
 own gates (edges, coverage, weekly balance, lamp likeness) judge the residual as they judge a raw meter.
 
@@ -18,34 +18,21 @@ import dataclasses
 
 import numpy as np
 
+from wattwatch.core.kernels.lookalike_days import grouped_mean_profiles
+from wattwatch.core.lookalike_profiles import MIN_DAY_HOURS, MIN_WEEKDAY_DAYS, periods
 from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
 
-BASE_DAYS = 56  # eight whole weeks before the change: every weekday eight times
-MIN_BASE_DAYS = 2  # a weekday's baseline needs two of its days
-MIN_DAY_HOURS = 20  # as the profile measures: a DST day keeps 23 hours
 ADDED_MIN_INCREASE = 5.0  # strange-increase score (0..100) from which the residual is fitted
 
 
 def weekday_baseline(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> np.ndarray:
-    """Average local day per weekday [m, 7, 24] over the BASE_DAYS before each meter's change (NaN: no change, or
-    fewer than MIN_BASE_DAYS full days of that weekday)."""
-    m, d, _ = hourly.shape
-    k = np.asarray(change_day, dtype=np.int64)
-    day = np.arange(d)
-    ok = np.isfinite(hourly)
-    full = ok.sum(axis=2) >= MIN_DAY_HOURS
-    base = full & (day[None, :] < k[:, None]) & (day[None, :] >= (k - BASE_DAYS)[:, None]) & (k > 0)[:, None]
-    filled = np.where(ok, hourly, 0.0)
-    weekday = (first_weekday + day) % 7
-    out = np.full((m, 7, 24), np.nan)
-    for w in range(7):
-        use = (base & (weekday == w)[None, :]).astype(np.float64)
-        total = np.einsum("md,mdh->mh", use, filled)
-        count = np.einsum("md,mdh->mh", use, ok.astype(np.float64))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(count > 0, total / count, np.nan)
-        out[:, w] = np.where((use.sum(axis=1) >= MIN_BASE_DAYS)[:, None], mean, np.nan)
-    return out
+    """Average local day per weekday [m, 7, 24] over the look-alikes' "before" period of each meter's change (NaN:
+    no change inside the day axis, or fewer than MIN_WEEKDAY_DAYS full days of that weekday)."""
+    m, d, h = hourly.shape
+    _, before, _ = periods(change_day, d)
+    weekday = (first_weekday + np.arange(d)) % 7
+    group = np.where(before, weekday[None, :], -1)
+    return grouped_mean_profiles(hourly, group, 7, MIN_WEEKDAY_DAYS, MIN_DAY_HOURS).reshape(m, 7, h)
 
 
 def residual_load(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> np.ndarray:
@@ -66,10 +53,12 @@ def with_added_blocks(direct: PhotoperiodResult, hourly: np.ndarray, first_weekd
     """The direct fit, with the residual fit instead for the meters where that scores higher (module doc). The
     per-day `days` fits are dropped (a streaming scan does not keep them)."""
     k = np.asarray(change_day, dtype=np.int64)
+    hourly = np.asarray(hourly, dtype=np.float64)
     rows = np.flatnonzero((k > 0) & (np.nan_to_num(increase_score) >= ADDED_MIN_INCREASE))
+    rows = rows[np.isfinite(hourly[rows]).any(axis=(1, 2))]  # monthly reads reach here with no hours to fit
     fields = {f.name: getattr(direct, f.name).copy() for f in dataclasses.fields(PhotoperiodResult) if f.name != "days"}
     if rows.size:
-        added = added_lamp_blocks(np.asarray(hourly)[rows], first_weekday, k[rows])
+        added = added_lamp_blocks(hourly[rows], first_weekday, k[rows])
         take = np.nan_to_num(added.score) > np.nan_to_num(direct.score[rows])
         for name, values in fields.items():
             values[rows[take]] = getattr(added, name)[take]

@@ -298,13 +298,18 @@ def only_meters(batch: pa.RecordBatch, row_of: dict[str, int], lo: int, hi: int)
     ids = batch.column(0)
     if not pa.types.is_dictionary(ids.type):
         return batch
-    rows = np.array([row_of.get(i, -1) for i in ids.dictionary.to_pylist()], dtype=np.int64)
+    rows = dictionary_rows(ids, row_of)
     wanted = (rows >= lo) & (rows <= hi)
     if wanted.all() and ids.null_count == 0:
         return batch
     index = pc.fill_null(ids.indices, 0).to_numpy(zero_copy_only=False)
     mine = wanted[index] & ~ids.is_null().to_numpy(zero_copy_only=False) if wanted.size else np.zeros(len(ids), bool)
     return batch.filter(pa.array(mine))
+
+
+def dictionary_rows(ids: pa.DictionaryArray, row_of: dict[str, int]) -> np.ndarray:
+    """int64 MeterTable row of each entry of a dictionary-encoded meter_id column (-1: not in the register)."""
+    return np.array([row_of.get(i, -1) for i in ids.dictionary.to_pylist()], dtype=np.int64)
 
 
 def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
@@ -314,7 +319,7 @@ def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
     ids = batch.column(0)
     if not pa.types.is_dictionary(ids.type):
         ids = pc.dictionary_encode(ids)
-    known = np.array([row_of.get(i, -1) for i in ids.dictionary.to_pylist()] + [-2], dtype=np.int64)
+    known = np.append(dictionary_rows(ids, row_of), -2)
     index = pc.fill_null(ids.indices, len(ids.dictionary)).to_numpy(zero_copy_only=False)
     meter_row = known[index]
     ts = batch.column(1)

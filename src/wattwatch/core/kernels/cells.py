@@ -1,9 +1,9 @@
 """A chunk's readings -> local time, each meter's interval, and dense per-day / per-slot sums, compiled.
 
-Compiled twins of core.localtime.utc_to_local, core.intervals.infer_interval_minutes and core.cells.daily_sums /
-slot_means for the scan's per-meter stage: one pass over the readings each, with a `use` mask and the kWh -> kW
-conversion done in the pass instead of in masked copies of every array. Sums are added in reading order, as
-np.bincount adds them, so the results are identical.
+Compiled twins of core.localtime.utc_to_local, infer_interval_minutes (tests/numpy_intervals.py) and
+core.cells.daily_sums / slot_means for the scan's per-meter stage: one pass over the readings each, with a `use` mask
+and the kWh -> kW conversion done in the pass instead of in masked copies of every array. Sums are added in reading
+order, as np.bincount adds them, so the results are identical.
 """
 
 from __future__ import annotations
