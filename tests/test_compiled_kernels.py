@@ -3,7 +3,8 @@ DST days, constant runs and exact ties, a single day, one meter, empty input.
 
 The twins are the NumPy definitions the kernels replace: the lamp-block fit as NumPy array code
 (tests/numpy_blocks.py), core.cells' bincount sums, core.intervals' interval inference, core.localtime's
-searchsorted offsets and the masked gathers the Parquet reader used to do."""
+searchsorted offsets, the Parquet reader's decode, row checks and masked gathers (tests/numpy_rows.py) and the
+zero-run rule (tests/numpy_zeroruns.py)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ import pytest
 from numpy_blocks import numpy_fit_daily_blocks
 from numpy_intervals import infer_interval_minutes
 from numpy_photoperiod import numpy_anchor_runs
+from numpy_rows import numpy_check_and_append
+from numpy_zeroruns import numpy_zero_as_missing
 from test_photoperiod import nasty_loads, synthetic_set, to_slots
 from test_stream_kernels import nasty_streams
 from wattwatch.core.blocks import DailyBlocks, fit_daily_blocks
 from wattwatch.core.cells import DAY, daily_sums
 from wattwatch.core.cells import slot_means as numpy_slot_means
-from wattwatch.core.kernels.cells import day_sums, interval_minutes, slot_means, to_local
+from wattwatch.core.kernels.cells import interval_minutes, reading_cells, slot_means, to_local
 from wattwatch.core.kernels.reductions import pairwise_sum
-from wattwatch.core.kernels.rows import append_accepted
+from wattwatch.core.kernels.rows import check_and_append
+from wattwatch.core.kernels.zeroruns import zero_run_flags
 from wattwatch.core.localtime import zone_offsets
 from wattwatch.core import photoperiod
 from wattwatch.core.photoperiod import PhotoperiodResult, aggregate_days, detect_photoperiod
@@ -159,15 +163,12 @@ def chunk_readings(rng, n_rows, first_day, n_days):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_day_sums_and_slot_means_equal_the_bincount_cells(seed):
+def test_slot_means_equal_the_bincount_cells(seed):
     rng = np.random.default_rng(seed)
     n_rows, first, n_days = int(rng.integers(1, 6)), 20000, int(rng.integers(1, 9))
     position, local_s, kwh = chunk_readings(rng, n_rows, first, n_days)
     use = rng.random(kwh.size) < 0.9
     minutes = rng.choice([0, 5, 15, 60], n_rows)
-    sums, counts = day_sums(position, local_s, kwh, use, n_rows, first, n_days)
-    want_sums, want_counts = daily_sums(position[use], local_s[use], kwh[use], n_rows, first, n_days)
-    assert np.array_equal(sums, want_sums) and np.array_equal(counts, want_counts)
     for slot_s in (3600, 900, 300):
         kw = kwh[use] * 60.0 / np.maximum(minutes, 1)[position[use]]
         want = numpy_slot_means(position[use], local_s[use], kw, n_rows, first, n_days, slot_s)
@@ -175,27 +176,114 @@ def test_day_sums_and_slot_means_equal_the_bincount_cells(seed):
         assert np.array_equal(got, want, equal_nan=True)
 
 
-def test_append_accepted_keeps_what_the_masks_keep():
+def nasty_rows(rng, n):
+    """Kernel columns of n raw readings: null ids, times and kWh (garbage under the nulls), ids not in the
+    register, NaN, infinite, negative and absurd kWh, times before 1970 that are not whole seconds, repeats."""
+    known = rng.integers(-1, 12, int(rng.integers(1, 15)))
+    index = rng.integers(0, known.size, n).astype(rng.choice([np.int8, np.int32, np.int64]))
+    per_second = int(rng.choice([1, 1_000, 1_000_000, 1_000_000_000, 60]))
+    ts = rng.integers(-5, 5, n) * 3600 * per_second + rng.integers(0, per_second, n) * (rng.random(n) < 0.3)
+    if rng.random() < 0.5:
+        order = np.lexsort((ts, known[index]))
+        index, ts = index[order], ts[order]
+    kwh = rng.choice([0.0, 0.5, 1.0, 2.0, np.nan, np.inf, -np.inf, -1.0, 1e9, 7.0], n)
+    flag = rng.random(n) < 0.3 if rng.random() < 0.5 else np.zeros(0, bool)
+
+    def validity():
+        return rng.random(n) > 0.1 if rng.random() < 0.5 else np.zeros(0, bool)
+
+    return index, validity(), known, ts, validity(), per_second, kwh, validity(), flag
+
+
+def test_check_and_append_keeps_counts_and_rejects_what_the_masks_do():
     rng = np.random.default_rng(6)
-    for _ in range(50):
+    for _ in range(300):
         n = int(rng.integers(0, 300))
-        meter_row = np.sort(rng.integers(-2, 12, n)) if rng.random() < 0.5 else rng.integers(-2, 12, n)
-        seconds = rng.integers(0, 5, n) * 3600
-        kwh, flag = rng.random(n), rng.random(n) < 0.2
-        fault = np.where(rng.random(n) < 0.1, rng.integers(1, 6, n), 0).astype(np.int8)
+        columns = nasty_rows(rng, n)
         lo, hi, unknown = int(rng.integers(0, 6)), int(rng.integers(5, 12)), bool(rng.random() < 0.5)
         prefix = int(rng.integers(0, 3))
         out = [np.zeros(n + prefix, np.int64), np.zeros(n + prefix, np.int64), np.zeros(n + prefix),
                np.zeros(n + prefix, bool)]
-        got = append_accepted(meter_row, seconds, kwh, flag, fault, lo, hi, unknown, *out, prefix)
-        mine = ((meter_row >= lo) & (meter_row <= hi)) | (unknown & (meter_row < 0))
-        keep = mine & (fault == 0)
-        assert got[:3] == (prefix + keep.sum(), mine.sum(), (mine & (fault != 0)).sum())
-        for array, source in zip(out, (meter_row, seconds, kwh, flag)):
-            assert np.array_equal(array[prefix : got[0]], source[keep])
+        out[0][:prefix] = rng.integers(0, 12, prefix)
+        rejected_at = np.empty(n, np.int64)
+        max_kwh = float(rng.choice([10.0, np.inf, np.nan]))  # NaN: nothing is absurd
+        got = check_and_append(*columns, max_kwh, lo, hi, unknown, *out, prefix, rejected_at)
+        kept, rows_in, bad = numpy_check_and_append(*columns, max_kwh, lo, hi, unknown)
+        assert got[:3] == (prefix + kept[0].size, rows_in, bad.size)
+        assert np.array_equal(rejected_at[: got[2]], bad)
+        for array, want in zip(out, kept):
+            assert array.dtype == want.dtype or array.dtype == np.int64
+            assert np.array_equal(array[prefix : got[0]], want, equal_nan=True)
         rows, times = out[0][: got[0]], out[1][: got[0]]  # pairs ending in an appended row, the prefix's last too
         back = ((rows[1:] < rows[:-1]) | ((rows[1:] == rows[:-1]) & (times[1:] < times[:-1])))[max(prefix - 1, 0):]
         again = ((rows[1:] == rows[:-1]) & (times[1:] == times[:-1]))[max(prefix - 1, 0):]
         assert got[3] == (not back.any())
         if got[3]:
             assert got[4] == again.any()
+
+
+def searchsorted_local(utc, starts, offsets):
+    """to_local as NumPy: utc + the offset of the zone segment holding it (the first one before it)."""
+    return utc + offsets[np.clip(np.searchsorted(starts, utc, side="right") - 1, 0, offsets.size - 1)]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Tirane", "Asia/Tokyo"])
+@pytest.mark.parametrize("seed", range(6))
+def test_reading_cells_equal_local_time_and_the_bincount_cells(zone, seed):
+    rng = np.random.default_rng(seed)
+    n_rows = int(rng.integers(1, 6))
+    first = int(rng.choice([20172, 20382]))  # 2025-03-25 and 2025-10-21: the DST changes fall inside the days
+    n_days = int(rng.integers(1, 9)) if seed % 2 else 7
+    position, utc, kwh = chunk_readings(rng, n_rows, first, n_days)  # times read as UTC: local days shift
+    flagged = (kwh == 0) & (rng.random(kwh.size) < 0.7)
+    given = rng.choice([0, 0, 15, 30, 60], n_rows)  # 0: inferred from the readings
+    starts, offsets = zone_offsets(zone, int(utc.min()), int(utc.max()))
+    bounds = np.searchsorted(position, np.arange(n_rows + 1))
+    local, sums, counts, n_flagged, means, minutes = reading_cells(bounds, utc, kwh, flagged, given, starts, offsets,
+                                                                   first, n_days, 3600 if seed % 3 else 900)
+    assert np.array_equal(minutes, np.where(given > 0, given, infer_interval_minutes(position, utc, n_rows)))
+    want_local = searchsorted_local(utc, starts, offsets)
+    assert np.array_equal(local, want_local)
+    use = ~flagged
+    want_sums, want_counts = daily_sums(position[use], want_local[use], kwh[use], n_rows, first, n_days)
+    assert np.array_equal(sums, want_sums) and np.array_equal(counts, want_counts)
+    assert np.array_equal(n_flagged, daily_sums(position[flagged], want_local[flagged], kwh[flagged], n_rows, first,
+                                                n_days)[1])
+    kw = kwh[use] * 60.0 / np.maximum(minutes, 1)[position[use]]
+    want = numpy_slot_means(position[use], want_local[use], kw, n_rows, first, n_days, 3600 if seed % 3 else 900)
+    assert np.array_equal(means, want, equal_nan=True)
+
+
+def test_reading_cells_of_meters_without_readings():
+    empty, one = np.zeros(0, np.int64), np.zeros(1, np.int64)
+    local, sums, counts, n_flagged, means, minutes = reading_cells(np.zeros(3, np.int64), empty, np.zeros(0),
+                                                                   np.zeros(0, bool), np.zeros(2, np.int64), one, one,
+                                                                   0, 3, 900)
+    assert local.size == 0 and not sums.any() and not counts.any() and not n_flagged.any() and not minutes.any()
+    assert means.shape == (2, 3, 96) and np.isnan(means).all()
+
+
+def nasty_zero_runs(rng):
+    """Meters at 15/30/60 min, billing (interval -1) and unclassified (0) ones, zero runs long and short, at the
+    start and end of a meter, broken by gaps and by a repeated time, NaN kWh, meters all zero, codes skipped."""
+    codes, t, kwh, interval = [], [], [], []
+    for code in rng.choice(np.arange(8), int(rng.integers(1, 6)), replace=False):
+        step = int(rng.choice([900, 1800, 3600, -1, 0]))
+        n = int(rng.integers(1, 200))
+        times = np.cumsum(np.where(rng.random(n) < 0.05, rng.choice([0, 2]), 1)) * max(abs(step), 60)
+        values = rng.choice([0.0, 0.0, 0.0, 0.4, 1.2, np.nan], n)
+        runs = rng.random(n) < rng.choice([0.0, 0.05, 0.5, 1.0])
+        values[np.maximum.accumulate(np.where(runs, np.arange(n), 0)) + 10 > np.arange(n)] = 0.0
+        codes.append(np.full(n, code)), t.append(times), kwh.append(values), interval.append(np.full(n, step))
+    return tuple(np.concatenate(a) for a in (codes, t, kwh, interval))
+
+
+def test_zero_run_flags_equal_the_numpy_rule():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        codes, t, kwh, interval = nasty_zero_runs(rng)
+        min_hours, max_share = float(rng.choice([0.5, 1.0, 3.0, 24.0])), float(rng.choice([0.0, 0.1, 0.5]))
+        want = numpy_zero_as_missing(codes, t, kwh, interval, min_hours, max_share)
+        assert np.array_equal(zero_run_flags(codes, t, kwh, interval, min_hours, max_share), want)
+    empty = np.zeros(0, np.int64)
+    assert zero_run_flags(empty, empty, np.zeros(0), empty, 1.0, 0.1).size == 0

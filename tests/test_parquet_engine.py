@@ -73,3 +73,66 @@ def test_a_file_without_the_needed_columns_is_an_input_error(registered, tmp_pat
     pq.write_table(pa.table({"meter": ["M1"], "kwh": [1.0]}), tmp_path / "bad.parquet")
     with pytest.raises(Exception, match="meter_id, ts, kwh"):
         ParquetEngine(registered, Settings(), [tmp_path / "bad.parquet"])
+
+
+def nasty_batch(rng, n, unit, dictionary, kwh_type, flags):
+    """A record batch as a Parquet file may hold one: null and unknown ids, null and pre-1970 times that are not
+    whole seconds, null, NaN, infinite, negative and absurd kWh, and a zero_as_missing column with nulls."""
+    ids = pa.array(rng.choice(["M1", "M2", "M3", "ZZ9", None], n).tolist(), pa.string())
+    if dictionary:
+        ids = ids.dictionary_encode()
+    ticks = rng.integers(-3 * 10**9, 3 * 10**9, n) // (10 ** (9 - {"s": 0, "ms": 3, "us": 6, "ns": 9}[unit]))
+    ts = pa.array(ticks, mask=rng.random(n) < 0.1).cast(pa.timestamp(unit, tz="UTC"))
+    values = rng.choice([0.0, 0.5, 2.0, np.nan, np.inf, -np.inf, -1.0, 1e9], n)
+    if pa.types.is_integer(kwh_type):  # whole kWh, as some loggers write them
+        values = rng.integers(-2, 20, n)
+    kwh = pa.array(values, mask=rng.random(n) < 0.1).cast(kwh_type)
+    columns = {"meter_id": ids, "ts": ts, "kwh": kwh}
+    if flags:
+        columns["zero_as_missing"] = pa.array(rng.random(n) < 0.3, mask=rng.random(n) < 0.2)
+    batch = pa.RecordBatch.from_pydict(columns)
+    start = int(rng.integers(0, max(n // 3, 1)))
+    return batch.slice(start, n - 2 * start)  # Arrow offsets into the buffers
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_the_one_pass_check_keeps_and_rejects_what_decode_and_masks_do(unit):
+    rng = np.random.default_rng(len(unit))
+    row_of = {"M1": 0, "M2": 1, "M3": 2}
+    for _ in range(40):
+        batch = nasty_batch(rng, int(rng.integers(0, 200)), unit, bool(rng.random() < 0.7),
+                            rng.choice([pa.float64(), pa.float32(), pa.int64()]), bool(rng.random() < 0.5))
+        lo, hi, owned = int(rng.integers(0, 2)), int(rng.integers(1, 3)), bool(rng.random() < 0.5)
+        n = batch.num_rows
+        out = [np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n), np.zeros(n, bool)]
+        rejected_at = np.empty(n, np.int64)
+        got = parquet.check_and_append(*parquet.kernel_columns(batch, row_of), 10.0, lo, hi, owned, *out, 0,
+                                       rejected_at)
+        decoded, fault, _, _ = parquet.decode(batch, row_of, 10.0)
+        mine = ((decoded.meter_row >= lo) & (decoded.meter_row <= hi)) | (owned & (decoded.meter_row < 0))
+        keep = mine & (fault == 0)
+        assert got[:3] == (keep.sum(), mine.sum(), (mine & (fault != 0)).sum())
+        assert np.array_equal(rejected_at[: got[2]], np.flatnonzero(mine & (fault != 0)))
+        for array, want in zip(out, (decoded.meter_row, decoded.utc_seconds, decoded.kwh, decoded.zero_as_missing)):
+            assert np.array_equal(array[: got[0]], want[keep])
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "ns"])
+def test_every_timestamp_unit_reads_as_the_microseconds_do(registered, tmp_path, unit):
+    rows = readings(np.random.default_rng(1)) + [("M1", 60, 0.0), ("M1", 60, 0.0), ("M2", 61, 1.0), ("M2", 61, 2.0)]
+    write_readings(tmp_path / "us.parquet", rows, 50)
+    table = pq.read_table(tmp_path / "us.parquet")
+    table = table.set_column(1, "ts", table.column("ts").cast(pa.timestamp(unit, tz="UTC")))
+    pq.write_table(table, tmp_path / f"{unit}.parquet", row_group_size=50)
+    results = []
+    for name in ("us", unit):
+        engine = ParquetEngine(registered, Settings(), [tmp_path / f"{name}.parquet"], tmp_path / f"rejected-{name}",
+                               workers=1)
+        got = engine.map_chunks(count_kernel, 2)
+        rejected = pq.read_table(tmp_path / f"rejected-{name}").sort_by([("meter_id", "ascending"),
+                                                                        ("ts", "ascending"), ("reason", "ascending")])
+        results.append((got, engine.stats, rejected))
+    (got_us, stats_us, rejected_us), (got, stats, rejected) = results
+    assert all(np.array_equal(got_us[key], got[key]) for key in got_us)
+    assert stats == stats_us and stats.rejected["duplicate"] == 1 and stats.rejected["conflicting_duplicate"] == 1
+    assert rejected.equals(rejected_us)

@@ -33,17 +33,17 @@ WINDOW_DAYS days from k (core.drop's local window):
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from wattwatch.core.drop import LOCAL_DAYS, evidence_series
+from wattwatch.core.kernels.medians import last_finite_medians, strided_window_medians
 
 WINDOW_DAYS = LOCAL_DAYS  # the weeks core.drop measured the fall's level in
 WEEK = 7
 MIN_WEEK_DAYS = 4
-CHUNK_ROWS = 8192  # bounds the [rows, weeks, 7] temporaries of the weekly medians
+CHUNK_ROWS = 8192  # bounds the [rows, days] temporaries of the evidence series
 RETURN_DAYS = (3, WEEK)  # the level "now": the last days (a return at the data's end is still a return) or the
 # last week (whose median, like the low spell's, is not fooled by a weekend)
 REBOUND_LOW, REBOUND_HIGH = 2.5, 3.5  # a bypassed household's last days reach twice its lowest week by chance
@@ -63,30 +63,6 @@ class AbsenceResult:
     # level; NaN when unknown
     recovered: np.ndarray  # the same level now / the level before the change; NaN when unknown
     explained: np.ndarray  # [0, 1] how well an absence explains the fall
-
-
-def window(x: np.ndarray, start: np.ndarray, length: int) -> np.ndarray:
-    """x[i, start[i] : start[i] + length] per row, NaN outside the day axis."""
-    d = x.shape[1]
-    idx = np.asarray(start, dtype=np.int64)[:, None] + np.arange(length)[None, :]
-    if d == 0:
-        return np.full(idx.shape, np.nan)
-    inside = (idx >= 0) & (idx < d)
-    return np.where(inside, np.take_along_axis(x, np.clip(idx, 0, d - 1), axis=1), np.nan)
-
-
-def last_observed_median(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the median of the last n observed values (NaN with fewer) and the column of the first of them."""
-    seen = np.isfinite(x)
-    from_end = np.cumsum(seen[:, ::-1], axis=1)[:, ::-1]  # observed values at or after each column
-    last = seen & (from_end <= n)
-    enough = seen.sum(axis=1) >= n
-    values = np.where(last, x, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        med = np.nanmedian(values, axis=1)
-    first = np.argmax(last, axis=1)
-    return np.where(enough, med, np.nan), np.where(enough, first, -1)
 
 
 def ordinary_absence(
@@ -110,24 +86,20 @@ def ordinary_absence(
 
 def _block(kwh_daily, zero_days, change_day, flat_start, flat_days, level_before) -> AbsenceResult:
     x = evidence_series(kwh_daily, zero_days)
-    m = x.shape[0]
+    m, d = x.shape
     k = np.asarray(change_day, dtype=np.int64)
     has = k >= 0
-    after = window(x, np.where(has, k, 0), WINDOW_DAYS)
-    weeks = np.lib.stride_tricks.sliding_window_view(after, WEEK, axis=1)  # [m, WINDOW_DAYS - WEEK + 1, WEEK]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        week_med = np.where(np.isfinite(weeks).sum(axis=2) >= MIN_WEEK_DAYS, np.nanmedian(weeks, axis=2), np.nan)
+    start = np.where(has, k, 0)  # the window's first day
+    # medians of the WINDOW_DAYS - WEEK + 1 sliding weeks of the window [start, start + WINDOW_DAYS)
+    week_med = strided_window_medians(x, start, WEEK, 1, WINDOW_DAYS - WEEK + 1, MIN_WEEK_DAYS)
     any_week = has & np.isfinite(week_med).any(axis=1)
     j = np.argmin(np.where(np.isfinite(week_med), week_med, np.inf), axis=1)
     floor = np.where(any_week, week_med[np.arange(m), j], np.nan)
     before = np.asarray(level_before, dtype=np.float64)
-    rebound, recovered, explained = _explained(_level_now(after, j + WEEK, any_week, RETURN_DAYS), floor, before,
-                                               RECOVERED_LOW, RECOVERED_HIGH)
-    day = np.arange(x.shape[1])[None, :]
-    beyond = np.where(day >= (k + WINDOW_DAYS)[:, None], x, np.nan)  # step 5: only days after the window
-    late = _explained(_level_now(beyond, 0, any_week, LATE_RETURN_DAYS), floor, before, LATE_RECOVERED_LOW,
-                      LATE_RECOVERED_HIGH)
+    now = _level_now(x, start, start + WINDOW_DAYS, start + j + WEEK, any_week, RETURN_DAYS)
+    rebound, recovered, explained = _explained(now, floor, before, RECOVERED_LOW, RECOVERED_HIGH)
+    late_now = _level_now(x, k + WINDOW_DAYS, np.full(m, d), 0, any_week, LATE_RETURN_DAYS)  # step 5: beyond it
+    late = _explained(late_now, floor, before, LATE_RECOVERED_LOW, LATE_RECOVERED_HIGH)
     use_late = late[2] > explained
     rebound, recovered, explained = (np.where(use_late, b, a) for a, b in zip((rebound, recovered, explained), late))
     floor_start = np.where(any_week, k + j, -1).astype(np.int64)
@@ -137,13 +109,13 @@ def _block(kwh_daily, zero_days, change_day, flat_start, flat_days, level_before
                          explained=np.where(on_flat, 0.0, explained))
 
 
-def _level_now(x: np.ndarray, not_before: np.ndarray | int, usable: np.ndarray, counts: tuple[int, ...]
-               ) -> np.ndarray:
-    """The level at the end of each row of x: the larger median of the last n observed values over n in `counts`,
-    counted only when they start at column `not_before` or later (after the low spell); NaN when none."""
+def _level_now(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, not_before: np.ndarray | int, usable: np.ndarray,
+               counts: tuple[int, ...]) -> np.ndarray:
+    """The level at the end of each row's days lo..hi - 1: the larger median of the last n observed values over n
+    in `counts`, counted only when they start at day `not_before` or later (after the low spell); NaN when none."""
     now = np.full(x.shape[0], np.nan)
-    for n in counts if x.shape[1] else ():
-        level, level_from = last_observed_median(x, n)
+    for n in counts:
+        level, level_from = last_finite_medians(x, lo, hi, n)
         now = np.fmax(now, np.where(usable & (level_from >= not_before), level, np.nan))
     return now
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wattwatch.core.kernels.block_fit import fit_days
+from wattwatch.core.kernels.medians import window_medians
 
 # Candidate block lengths: 8..20 h covers 12/12 and 18/6 with margin, so that look-alike blocks (8-10 h shifts,
 # 20 h) fit their own length instead of being squeezed into 12 or 18. Whole hours: timers are set in hours, and a
@@ -145,11 +146,11 @@ def lengths_near(lengths, slot_hours, hours, tol_hours) -> np.ndarray:
 
 
 def row_median(values: np.ndarray) -> np.ndarray:
-    """Median of each row ignoring NaN (NaN for an all-NaN or empty row), without nanmedian's warnings."""
+    """Median of each row (last axis) ignoring NaN (NaN for an all-NaN or empty row), without nanmedian's warnings.
+    Float64; the two middle order statistics are selected, not sorted for (core.kernels.medians)."""
+    values = np.asarray(values, dtype=np.float64)
     if values.shape[-1] == 0:
         return np.full(values.shape[:-1], np.nan)
-    ordered = np.sort(values, axis=-1)  # NaN sorts last
-    count = np.sum(~np.isnan(values), axis=-1)
-    lo = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[..., None], axis=-1)[..., 0]
-    hi = np.take_along_axis(ordered, np.minimum(count // 2, values.shape[-1] - 1)[..., None], axis=-1)[..., 0]
-    return np.where(count > 0, 0.5 * (lo + hi), np.nan)
+    rows = values.reshape(-1, values.shape[-1])
+    whole = np.zeros(len(rows), dtype=np.int64), np.full(len(rows), rows.shape[1], dtype=np.int64)
+    return window_medians(rows, *whole).reshape(values.shape[:-1])

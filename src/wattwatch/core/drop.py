@@ -51,9 +51,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wattwatch.core.blocks import row_median
-from wattwatch.core.increase import MAD_TO_SIGMA, MIN_LEVEL_KWH, MIN_REL_SPREAD, T_EPS, candidate_days, split_statistic
-from wattwatch.core.runs import first_true, longest_run, run_lengths, weeks_below
+from wattwatch.core.increase import MAD_TO_SIGMA, MIN_LEVEL_KWH, MIN_REL_SPREAD, T_EPS, candidate_days
+from wattwatch.core.kernels.drop_runs import best_drop_splits, evidence_days, flat_runs
+from wattwatch.core.kernels.medians import window_medians, year_ago_medians
+from wattwatch.core.runs import first_true, weeks_below
 
 MIN_HISTORY_DAYS = 42  # six weeks of normal use define the old level
 MIN_AFTER_DAYS = 28  # four weeks after: a 1-3 week vacation at the very end is not yet a sustained drop
@@ -177,81 +178,41 @@ def drop_shape_similarity(
 
 def evidence_series(x: np.ndarray, zero_days: np.ndarray) -> np.ndarray:
     """kWh per day with flagged-zero runs of >= FLAT_MIN_DAYS days as 0 and shorter flagged runs as missing."""
-    long_run = run_lengths(zero_days)[0] >= FLAT_MIN_DAYS
-    return np.where(long_run, 0.0, np.where(zero_days, np.nan, x))
+    return evidence_days(np.asarray(x, dtype=np.float64), np.asarray(zero_days, dtype=bool), FLAT_MIN_DAYS)
 
 
 def _best_drop_split(x: np.ndarray, min_history_days: int, min_after_days: int) -> np.ndarray:
-    """Change day per row (-1 if none): the split with the most negative local statistic on log1p(kWh)."""
+    """Change day per row (-1 if none): the split with the most negative local statistic on log1p(kWh), searched
+    per meter over running sums (core.kernels.drop_runs)."""
     m, d = x.shape
     ks = candidate_days(d, min_history_days, min_after_days, 1)
     if len(ks) == 0 or m == 0:
         return np.full(m, -1, dtype=np.int64)
     y = np.log1p(np.maximum(x, 0))
-    observed = np.isfinite(y)
-    n_obs = observed.sum(axis=1)
-    centre = np.sum(np.where(observed, y, 0.0), axis=1) / np.maximum(n_obs, 1)  # keeps the cumsums well conditioned
-    zero = np.zeros((m, 1))
-    cs = np.concatenate([zero, np.cumsum(np.where(observed, y - centre[:, None], 0.0), axis=1)], axis=1)
-    cn = np.concatenate([zero, np.cumsum(observed, axis=1, dtype=np.float64)], axis=1)
-    lo, hi = np.maximum(ks - LOCAL_DAYS, 0), np.minimum(ks + LOCAL_DAYS, d)
-    s1, n1 = cs[:, ks] - cs[:, lo], cn[:, ks] - cn[:, lo]
-    s2, n2 = cs[:, hi] - cs[:, ks], cn[:, hi] - cn[:, ks]
-    fall = -split_statistic(s1, n1, s2, n2)
-    valid = (cn[:, ks] >= min_history_days) & (cn[:, -1:] - cn[:, ks] >= min_after_days) & np.isfinite(fall)
-    fall = np.where(valid, fall, -np.inf)
-    best = np.argmax(fall, axis=1)
-    return np.where(fall[np.arange(m), best] > T_EPS, ks[best], -1)
+    return best_drop_splits(y, ks, LOCAL_DAYS, min_history_days, min_after_days, T_EPS)
 
 
-def _year_ago(x, after, before, year_days):
-    """Medians of the post-change days whose day `year_days` earlier was observed before the change, and of those
-    year-ago days; NaN where either side has fewer than MIN_YOY_DAYS observed days."""
-    m, d = x.shape
-    observed = np.isfinite(x)
-    ago_before = np.zeros_like(before)
-    if 0 < year_days < d:
-        ago_before[:, year_days:] = before[:, :-year_days] & observed[:, :-year_days]
-    now = after & ago_before & observed
-    ago = np.zeros_like(now)
-    if 0 < year_days < d:
-        ago[:, :-year_days] = now[:, year_days:]
-    enough = (now.sum(axis=1) >= MIN_YOY_DAYS) & (ago.sum(axis=1) >= MIN_YOY_DAYS)
-    return np.where(enough, row_median(np.where(now, x, np.nan)), np.nan), row_median(np.where(ago, x, np.nan))
+def _year_ago(x, kk, year_days):
+    """Medians of the post-change days (from day kk) whose day `year_days` earlier was observed before the change,
+    and of those year-ago days; NaN where they are fewer than MIN_YOY_DAYS."""
+    now, ago, n_pairs = year_ago_medians(x, kk, year_days)
+    enough = n_pairs >= MIN_YOY_DAYS
+    return np.where(enough, now, np.nan), ago
 
 
 def _flat_run(x, zero_days):
-    """The longest flat/zero run per row and its score parts (module doc, step 6)."""
-    m, d = x.shape
-    prev, cur = x[:, :-1], x[:, 1:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = cur / prev
-        same = np.zeros(prev.shape, bool)
-        for r in DST_RATIOS:
-            same |= np.abs(rel - r) <= FLAT_RTOL * r
-        link = same | ((cur == 0) & (prev == 0)) | ((cur < TINY_KWH) & (prev < TINY_KWH))
-    n_links, first_link = longest_run(link)
-    flat_days = np.where(n_links > 0, n_links + 1, 0)
-    start = np.where(n_links > 0, first_link, -1)
-    day = np.arange(d)[None, :]
-    run = (day >= start[:, None]) & (day < (start + flat_days)[:, None])
-    prior = (day < start[:, None]) & np.isfinite(x)
-    flat_day = np.zeros((m, d), bool)
-    flat_day[:, 1:] |= link
-    flat_day[:, :-1] |= link
-    n_prior = prior.sum(axis=1)
-    level = row_median(np.where(run, x, np.nan))
-    prior_level = row_median(np.where(prior, x, np.nan))
-    end = start + flat_days
-    after = (day >= end[:, None]) & (day < (end + RETURN_DAYS)[:, None])
-    after_level = row_median(np.where(after, x, np.nan))
+    """The longest flat/zero run per row and its score parts (module doc, step 6), measured per meter
+    (core.kernels.drop_runs)."""
+    counts, levels = flat_runs(x, zero_days, np.asarray(DST_RATIOS), FLAT_RTOL, TINY_KWH, RETURN_DAYS)
+    flat_days, start, n_prior, n_prior_flat, n_flagged = counts.T
+    level, prior_level, after_level = levels.T
     returned = after_level >= (level + prior_level) / 2
-    flagged = np.sum(run & zero_days, axis=1) / np.maximum(flat_days, 1)
+    flagged = n_flagged / np.maximum(flat_days, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         level_term = np.clip(1 - level / prior_level, 0, 1)
         usable = (
             (n_prior >= FLAT_PRIOR_DAYS)
-            & (np.sum(prior & flat_day, axis=1) <= n_prior / 2)
+            & (n_prior_flat <= n_prior / 2)
             & (prior_level >= MIN_PRIOR_KWH)
             & (flat_days >= FLAT_MIN_DAYS)
         )
@@ -296,18 +257,15 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
     day = np.arange(d)[None, :]
     observed = np.isfinite(x)
     after = day >= kk[:, None]
-    before = ~after
-    near_before = before & (day >= (kk - LOCAL_DAYS)[:, None])
-    near_after = after & (day < (kk + LOCAL_DAYS)[:, None])
-    level_before = row_median(np.where(near_before, x, np.nan))
-    level_after = row_median(np.where(near_after, x, np.nan))
-    mad = row_median(np.where(near_before, np.abs(x - level_before[:, None]), np.nan))
+    level_before = window_medians(x, kk - LOCAL_DAYS, kk)  # the LOCAL_DAYS before the change
+    level_after = window_medians(x, kk, kk + LOCAL_DAYS)
+    mad = window_medians(np.abs(x - level_before[:, None]), kk - LOCAL_DAYS, kk)
     spread = np.maximum(MAD_TO_SIGMA * mad, np.maximum(MIN_REL_SPREAD * level_before, MIN_LEVEL_KWH))
     fall = level_before - level_after
     ratio = level_after / np.maximum(level_before, MIN_LEVEL_KWH)
     persistence, recent = weeks_below(x, kk, level_after + STILL_LOW * fall, MIN_WEEK_DAYS, RECENT_WEEKS)
 
-    level_now, level_ago = _year_ago(x, after, before, year_days)
+    level_now, level_ago = _year_ago(x, kk, year_days)
     yoy = np.isfinite(level_now) & has
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((level_ago - level_now) / fall, 0.0, 1.0)
@@ -340,7 +298,7 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
 
     similarity = np.full(m, np.nan)
     if kw_hourly is not None:
-        similarity = np.where(has, _shape_similarity(kw_hourly, before, after & has[:, None]), np.nan)
+        similarity = np.where(has, _shape_similarity(kw_hourly, ~after, after & has[:, None]), np.nan)
     nan = np.nan
     return {
         "score": np.clip(score, 0.0, 1.0),

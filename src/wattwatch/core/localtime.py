@@ -72,5 +72,11 @@ def utc_to_local(utc: np.ndarray, zone_name: str) -> np.ndarray:
     utc = np.asarray(utc, dtype=np.int64)
     if utc.size == 0:
         return utc.copy()
-    starts, offsets = zone_offsets(zone_name, int(utc.min()), int(utc.max()))
-    return to_local(utc, starts, offsets)  # one compiled pass: utc + the offset of the segment holding it
+    return to_local(utc, *zone_segments(utc, zone_name))  # one compiled pass: utc + the offset of its segment
+
+
+def zone_segments(utc: np.ndarray, zone_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """zone_offsets over the span of these UTC seconds (one segment of offset 0 when there are none)."""
+    if len(utc) == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    return zone_offsets(zone_name, int(np.min(utc)), int(np.max(utc)))

@@ -1,6 +1,7 @@
 """Peer outlier: a premises' recent consumption level and load shape against peers of the same kind, size and city.
 
-Method, vectorised over meters (groups are handled with sorting and index arithmetic, never a loop per meter):
+Method, vectorised over meters (groups are labelled with np.unique and their medians taken by a compiled counting
+sort and selection, never a Python loop per meter):
 
 1. Level. The median daily kWh over the last `window` days (at least `min_days` observed) is divided by the
    premises' size: per m2 of floor area when known, else per contracted kW, else raw kWh/day. The three bases are
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wattwatch.core.blocks import row_median
+from wattwatch.core.kernels.medians import group_medians
 
 MAD_TO_SIGMA = 1.4826
 # At least 12 meters with a level: with fewer, the median and MAD of a group shift by a large share of their value
@@ -217,21 +219,13 @@ def chosen_centre(ids, chosen, values, min_spread, min_count: int = 1) -> tuple[
 def grouped_median(group: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Median of the finite `values` of each element's group and the count behind it (NaN, 0 where none).
 
-    `group` is int[n] (-1 = no group), `values` float[n]; one lexsort, medians by index arithmetic."""
-    ok = np.isfinite(values) & (group >= 0)
-    _, inverse = np.unique(group, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    n_groups = int(inverse.max()) + 1 if len(inverse) else 0
-    g, v = inverse[ok], values[ok]
-    order = np.lexsort((v, g))
-    v = v[order]
-    counts = np.bincount(g, minlength=n_groups)
-    starts = np.cumsum(counts) - counts
-    lo = np.minimum(starts + (counts - 1) // 2, max(len(v) - 1, 0))
-    hi = np.minimum(starts + counts // 2, max(len(v) - 1, 0))
-    med = np.where(counts > 0, 0.5 * (v[lo] + v[hi]) if len(v) else np.nan, np.nan)
-    valid = group >= 0
-    return np.where(valid, med[inverse], np.nan), np.where(valid, counts[inverse], 0)
+    `group` is int[n] of group labels 0, 1, ... (choose_groups' dense ids; -1 = no group), `values` float[n]; one
+    counting sort by group and a selection per group (core.kernels.medians)."""
+    group = np.asarray(group, dtype=np.int64)
+    n_groups = max(int(group.max()) + 1 if len(group) else 0, 0)
+    med, counts = group_medians(group, np.asarray(values, dtype=np.float64), n_groups)
+    # label -1 reads the entry appended after the last group: no median, no count
+    return np.append(med, np.nan)[group], np.append(counts, 0)[group]
 
 
 def robust_centre(group, values, min_spread, min_count: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -10,8 +10,9 @@ is looked up once per row group, not per row.
 Chunks run in parallel worker processes (`workers`, default: every core); each worker reads its own row groups, so
 nothing but the per-meter outputs crosses processes.
 
-Every row is checked, vectorised (core.reading_checks): no meter id / time / kWh, a meter not in the register,
-non-finite, negative or absurd kWh (above Settings.max_kw for an hour), a repeated (meter, time). Rejected rows are
+Every row is checked (core.reading_checks' rules, in the one compiled pass of core.kernels.rows that also keeps the
+accepted rows): no meter id / time / kWh, a meter not in the register, non-finite, negative or absurd kWh (above
+Settings.max_kw for an hour), a repeated (meter, time). Rejected rows are
 written with their reason to a Parquet dataset (one file per chunk that had any), and `stats` counts
 rows in = accepted + rejected. Zero runs are judged missing data by ingest's rule (Settings.zero_run_*) unless the
 file carries zero_as_missing.
@@ -38,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from wattwatch.core.kernels.cells import interval_minutes
-from wattwatch.core.kernels.rows import append_accepted
+from wattwatch.core.kernels.rows import check_and_append
 from wattwatch.core.reading_checks import OK, duplicate_faults, row_faults
 from wattwatch.engine.base import ChunkKernel, Progress, ReadingsChunk, concat_outputs
 from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows, is_range
@@ -54,6 +55,8 @@ REASONS = ("", reasons.MISSING_VALUE, reasons.UNKNOWN_METER, reasons.NON_FINITE,
 REJECTED_SCHEMA = pa.schema([("meter_id", pa.string()), ("ts", pa.timestamp("us", tz="UTC")), ("kwh", pa.float64()),
                              ("reason", pa.string())])
 COLUMNS = ("meter_id", "ts", "kwh")
+PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}  # timestamp unit -> ticks per second
+NO_VALUES = np.zeros(0, dtype=bool)  # check_and_append's "no nulls" / "no flags"
 INITIAL_ROWS = 1 << 23  # ~8.4 M accepted rows (200 MB) reserved per chunk at first; a chunk holds about 4 M
 
 
@@ -100,6 +103,20 @@ class ChunkReader:
         return [i for i, g in enumerate(self.row_groups)
                 if g.first_id is None or not (g.last_id < lo or g.first_id > hi)]
 
+    @cached_property
+    def sources(self) -> dict[Path, pq.ParquetFile]:
+        """Open Parquet files by path: the footer (every row group's metadata) is parsed once per reader (per
+        worker), not once per row group. Not pickled: a worker opens its own."""
+        return {}
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("sources", "row_of")}
+
+    def source(self, path: Path) -> pq.ParquetFile:
+        if path not in self.sources:
+            self.sources[path] = pq.ParquetFile(path, read_dictionary=["meter_id"], memory_map=True)
+        return self.sources[path]
+
     def read(self, index: int, rows: np.ndarray, owned: set[int]) -> tuple[ReadingsChunk, InputStats]:
         """The chunk's accepted readings (sorted, duplicates and bad rows out, zero runs flagged) and its counts;
         its rejected rows are written to rejected_dir/part-<index>.parquet."""
@@ -114,26 +131,23 @@ class ChunkReader:
         n, ordered, repeats = 0, True, False
         for g in groups:
             group = self.row_groups[g]
-            source = pq.ParquetFile(group.path, read_dictionary=["meter_id"])
+            source = self.source(group.path)
             columns = list(COLUMNS) + (["zero_as_missing"] if "zero_as_missing" in source.schema_arrow.names else [])
-            table = source.read_row_group(group.index, columns=columns)
+            table = source.read_row_group(group.index, columns=columns, use_threads=False)  # a worker is one core
             for batch in table.to_batches():
-                if g not in owned:  # rows of other meters are neither kept nor counted: not decoded either
-                    batch = only_meters(batch, self.row_of, lo, hi)
-                decoded, fault, has_time, has_kwh = decode(batch, self.row_of, self.settings.max_kw)
                 if n + batch.num_rows > out.kwh.size:
                     out = _grown(out, n, max(2 * out.kwh.size, n + batch.num_rows))
-                n, rows_in, n_bad, in_order, repeat = append_accepted(
-                    decoded.meter_row, decoded.utc_seconds, decoded.kwh, decoded.zero_as_missing, fault, lo, hi,
-                    g in owned, out.meter_row, out.utc_seconds, out.kwh, out.zero_as_missing, n)
+                rejected_at = np.empty(batch.num_rows, dtype=np.int64)  # only the pages written to are touched
+                n, rows_in, n_bad, in_order, repeat = check_and_append(
+                    *kernel_columns(batch, self.row_of), self.settings.max_kw, lo, hi, g in owned, out.meter_row,
+                    out.utc_seconds, out.kwh, out.zero_as_missing, n, rejected_at)
                 stats.rows_in += rows_in
                 ordered, repeats = ordered and in_order, repeats or repeat
-                if n_bad:
-                    mine = (decoded.meter_row >= lo) & (decoded.meter_row <= hi)
-                    if g in owned:
-                        mine |= decoded.meter_row < 0
-                    bad = mine & (fault != OK)
-                    rejected.append(rejected_rows(batch.column(0), decoded, has_time, has_kwh, fault, bad, stats))
+                if n_bad:  # decoded again, the slow way, for the rejected rows' ids, times and reasons
+                    bad = batch.take(pa.array(rejected_at[:n_bad]))
+                    decoded, fault, has_time, has_kwh = decode(bad, self.row_of, self.settings.max_kw)
+                    rejected.append(rejected_rows(bad.column(0), decoded, has_time, has_kwh, fault,
+                                                  np.ones(n_bad, dtype=bool), stats))
         kept = ReadingsBatch(out.meter_row[:n], out.utc_seconds[:n], out.kwh[:n], out.zero_as_missing[:n])
         if ordered and is_range(rows):
             chunk = ReadingsChunk(np.asarray(rows, dtype=np.int64), kept.meter_row, kept.utc_seconds, kept.kwh,
@@ -292,21 +306,6 @@ def _row_group_owners(reader: ChunkReader, chunks: list[np.ndarray]) -> dict[int
     return owners
 
 
-def only_meters(batch: pa.RecordBatch, row_of: dict[str, int], lo: int, hi: int) -> pa.RecordBatch:
-    """The batch's rows whose meter is a MeterTable row in [lo, hi], by one look-up per dictionary entry: a row
-    group shared with the next chunk, or read for the report's few leads, is decoded only for these meters."""
-    ids = batch.column(0)
-    if not pa.types.is_dictionary(ids.type):
-        return batch
-    rows = dictionary_rows(ids, row_of)
-    wanted = (rows >= lo) & (rows <= hi)
-    if wanted.all() and ids.null_count == 0:
-        return batch
-    index = pc.fill_null(ids.indices, 0).to_numpy(zero_copy_only=False)
-    mine = wanted[index] & ~ids.is_null().to_numpy(zero_copy_only=False) if wanted.size else np.zeros(len(ids), bool)
-    return batch.filter(pa.array(mine))
-
-
 def dictionary_rows(ids: pa.DictionaryArray, row_of: dict[str, int]) -> np.ndarray:
     """int64 MeterTable row of each entry of a dictionary-encoded meter_id column (-1: not in the register)."""
     return np.array([row_of.get(i, -1) for i in ids.dictionary.to_pylist()], dtype=np.int64)
@@ -322,10 +321,8 @@ def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
     known = np.append(dictionary_rows(ids, row_of), -2)
     index = pc.fill_null(ids.indices, len(ids.dictionary)).to_numpy(zero_copy_only=False)
     meter_row = known[index]
-    ts = batch.column(1)
-    if not pa.types.is_timestamp(ts.type):
-        raise InputError("readings Parquet", f"column ts is {ts.type}", column="ts", expected="a timestamp")
-    per_second = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[ts.type.unit]
+    ts = batch.column(1)  # a timestamp: kernel_columns has checked
+    per_second = PER_SECOND[ts.type.unit]
     seconds = pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
     if per_second > 1:
         seconds = np.floor_divide(seconds, per_second)
@@ -339,6 +336,38 @@ def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
         flag = np.zeros(batch.num_rows, dtype=bool)
     fault = row_faults(meter_row, has_time, kwh, has_kwh, max_kwh)
     return ReadingsBatch(meter_row, seconds.astype(np.int64, copy=False), kwh, flag), fault, has_time, has_kwh
+
+
+def kernel_columns(batch: pa.RecordBatch, row_of: dict[str, int]) -> tuple:
+    """A record batch's columns as core.kernels.rows.check_and_append takes them (index, id_valid, known, ts,
+    ts_valid, per_second, kwh, kwh_valid, flag): views of Arrow's buffers where the column is already of the
+    kernel's type, validity only for columns with nulls."""
+    ids = batch.column(0)
+    if not pa.types.is_dictionary(ids.type):
+        ids = pc.dictionary_encode(ids)
+    ts = batch.column(1)
+    if not pa.types.is_timestamp(ts.type):
+        raise InputError("readings Parquet", f"column ts is {ts.type}", column="ts", expected="a timestamp")
+    kwh = batch.column(2)
+    if kwh.type != pa.float64():
+        kwh = pc.cast(kwh, pa.float64())
+    flag = (pc.fill_null(batch.column(3), False).to_numpy(zero_copy_only=False).astype(bool)
+            if batch.num_columns > 3 else NO_VALUES)
+    return (_values(ids.indices), _validity(ids.indices), dictionary_rows(ids, row_of), _values(ts.cast(pa.int64())),
+            _validity(ts), PER_SECOND[ts.type.unit], _values(kwh), _validity(kwh), flag)
+
+
+def _values(array: pa.Array) -> np.ndarray:
+    """A primitive array's values as a NumPy view of its buffer (whatever lies under its nulls)."""
+    dtype = array.type.to_pandas_dtype()
+    data = array.buffers()[1]
+    if data is None or len(array) == 0:  # no buffer: nothing, or only nulls
+        return np.zeros(len(array), dtype=dtype)
+    return np.frombuffer(data, dtype=dtype)[array.offset : array.offset + len(array)]
+
+
+def _validity(array: pa.Array) -> np.ndarray:
+    return array.is_valid().to_numpy(zero_copy_only=False) if array.null_count else NO_VALUES
 
 
 def rejected_rows(ids: pa.Array, rows: ReadingsBatch, has_time: np.ndarray, has_kwh: np.ndarray, fault: np.ndarray,

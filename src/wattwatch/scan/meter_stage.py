@@ -23,8 +23,8 @@ from wattwatch.core.daily import local_day_hours, scale_to_full_days
 from wattwatch.core.drop import drop_shape_similarity
 from wattwatch.core.feeder import hourly_member_sums
 from wattwatch.core.increase import IncreaseResult, strange_increase
-from wattwatch.core.kernels.cells import day_sums, interval_minutes, slot_means
-from wattwatch.core.localtime import utc_to_local
+from wattwatch.core.kernels.cells import reading_cells, slot_means
+from wattwatch.core.localtime import zone_segments
 from wattwatch.core.lookalikes import hourly_measures, lamp_days
 from wattwatch.core.peers import window_shape_features
 from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
@@ -89,18 +89,17 @@ def meter_series(ctx: StageContext, chunk: ReadingsChunk) -> MeterSeries:
     compiled one-pass kernels of core.kernels.cells)."""
     k, d = len(chunk.rows), ctx.n_days
     position = chunk.position
-    local_s = utc_to_local(chunk.utc_seconds, ctx.timezone)
-    minutes = ctx.meters.interval_minutes[chunk.rows]
-    minutes = np.where(minutes > 0, minutes, interval_minutes(position, chunk.utc_seconds, k))
     flagged = np.asarray(chunk.zero_as_missing, dtype=bool)
-    usable = ~flagged
-    kwh_sum, n_present = day_sums(position, local_s, chunk.kwh, usable, k, ctx.first_epoch_day, d)
+    bounds = np.searchsorted(position, np.arange(k + 1))  # meter r's readings: bounds[r]:bounds[r + 1], by time
+    read = np.flatnonzero(bounds[1:] > bounds[:-1])
+    span = chunk.utc_seconds[np.r_[bounds[read], bounds[read + 1] - 1]]  # first and last: the zone offsets' span
+    local_s, kwh_sum, n_present, n_zero, hourly, minutes = reading_cells(
+        bounds, chunk.utc_seconds, chunk.kwh, flagged, ctx.meters.interval_minutes[chunk.rows],
+        *zone_segments(span, ctx.timezone), ctx.first_epoch_day, d, HOUR_S)
     n_expected = (60.0 / np.maximum(minutes, 1))[:, None] * local_day_hours(ctx.first_day, d, ctx.timezone)[None, :]
     kwh, coverage = scale_to_full_days(kwh_sum, n_present, n_expected, ctx.min_coverage)
-    n_zero = (day_sums(position, local_s, chunk.kwh, flagged, k, ctx.first_epoch_day, d)[1] if flagged.any()
-              else np.zeros((k, d)))
     zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
-    hourly = slot_means(position, local_s, chunk.kwh, usable, minutes, k, ctx.first_epoch_day, d, HOUR_S)
+    usable = ~flagged
     return MeterSeries(kwh, coverage, zero_days, hourly, minutes.astype(np.int64), position, local_s, chunk.kwh,
                        usable)
 

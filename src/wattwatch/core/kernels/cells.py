@@ -1,9 +1,10 @@
 """A chunk's readings -> local time, each meter's interval, and dense per-day / per-slot sums, compiled.
 
 Compiled twins of core.localtime.utc_to_local, infer_interval_minutes (tests/numpy_intervals.py) and
-core.cells.daily_sums / slot_means for the scan's per-meter stage: one pass over the readings each, with a `use` mask
-and the kWh -> kW conversion done in the pass instead of in masked copies of every array. Sums are added in reading
-order, as np.bincount adds them, so the results are identical.
+core.cells.daily_sums / slot_means for the scan's per-meter stage, with a `use` mask and the kWh -> kW conversion
+done in the pass instead of in masked copies of every array. reading_cells does the per-meter stage's local time,
+daily sums, zero-run counts and hourly means in a single pass, meter by meter. Sums are added in reading order, as
+np.bincount adds them, so the results are identical.
 """
 
 from __future__ import annotations
@@ -34,67 +35,105 @@ def to_local(utc, starts, offsets):
 
 @njit(**KERNEL)
 def interval_minutes(position, utc, n_rows):
-    """int64[n_rows]: each meter's interval (readings sorted by (position, time)), as infer_interval_minutes: the
-    most common of the usual steps, else the rounded median of its positive steps, 0 with fewer than 2 readings."""
+    """int64[n_rows]: each meter's interval (readings sorted by (position, time)), as infer_interval_minutes."""
+    bounds = np.searchsorted(position, np.arange(n_rows + 1))
     usual = np.array(USUAL_MINUTES, dtype=np.int64)
-    counts = np.zeros((n_rows, usual.size), dtype=np.int64)
-    for i in range(1, position.size):
-        if position[i] == position[i - 1]:
-            step = utc[i] - utc[i - 1]
-            for u in range(usual.size):
-                if step == usual[u] * 60:
-                    counts[position[i], u] += 1
-                    break
     out = np.zeros(n_rows, dtype=np.int64)
-    odd = np.zeros(n_rows, dtype=np.bool_)
     for r in range(n_rows):
-        best = 0
-        for u in range(1, usual.size):
-            if counts[r, u] > counts[r, best]:
-                best = u
-        if counts[r, best] > 0:
-            out[r] = usual[best]
-        else:
-            odd[r] = True
-    if odd.any():
-        median_steps(position, utc, odd, out)
+        out[r] = meter_interval(utc, bounds[r], bounds[r + 1], usual)
     return out
 
 
 @njit(**KERNEL)
-def median_steps(position, utc, odd, out):
-    """For the meters `odd` (none of whose steps is usual): max(round(median positive step / 60), 1) minutes."""
-    i = 0
-    n = position.size
-    while i < n:
-        j = i
-        while j < n and position[j] == position[i]:
-            j += 1
-        r = position[i]
-        if odd[r]:
-            steps = np.empty(j - i, dtype=np.int64)
-            m = 0
-            for k in range(i + 1, j):
-                if utc[k] - utc[k - 1] > 0:
-                    steps[m] = utc[k] - utc[k - 1]
-                    m += 1
-            if m:
-                out[r] = max(int(np.round(np.median(steps[:m].astype(np.float64)) / 60.0)), 1)
-        i = j
+def meter_interval(utc, start, stop, usual):
+    """One meter's interval in minutes from its readings utc[start:stop] (by time): the most common of the `usual`
+    steps, else max(round(median positive step / 60), 1), 0 with fewer than 2 readings."""
+    counts = np.zeros(usual.size, dtype=np.int64)
+    for i in range(start + 1, stop):
+        step = utc[i] - utc[i - 1]
+        for u in range(usual.size):
+            if step == usual[u] * 60:
+                counts[u] += 1
+                break
+    best = 0
+    for u in range(1, usual.size):
+        if counts[u] > counts[best]:
+            best = u
+    if counts[best] > 0:
+        return usual[best]
+    steps = np.empty(max(stop - start, 0), dtype=np.int64)  # none usual (rare: odd loggers): the median step
+    m = 0
+    for i in range(start + 1, stop):
+        if utc[i] - utc[i - 1] > 0:
+            steps[m] = utc[i] - utc[i - 1]
+            m += 1
+    return max(int(np.round(np.median(steps[:m].astype(np.float64)) / 60.0)), 1) if m else 0
 
 
 @njit(**KERNEL)
-def day_sums(position, local_s, value, use, n_rows, first_day, n_days):
-    """(sum of value, count) per row and local day over the readings with `use`, as core.cells.daily_sums."""
+def reading_cells(bounds, utc, kwh, flagged, given_minutes, starts, offsets, first_day, n_days, slot_s):
+    """A chunk's readings (sorted by meter; meter r's are bounds[r]:bounds[r + 1]) in one pass, meter by meter:
+    (local seconds of each reading as to_local gives them, kWh sum and count per meter and local day over the
+    readings not flagged, count of the flagged ones, the mean kW per meter, day and slot over the readings not
+    flagged as slot_means gives it, and each meter's interval: given_minutes where > 0, else meter_interval's).
+    Equal to to_local, core.cells.daily_sums and slot_means: every cell adds its readings in reading order. Each
+    meter's slots are summed in a small buffer that stays in cache and written out once, so no [meters, days,
+    slots] sums and counts are swept."""
+    n_rows = bounds.size - 1
+    n_slots = DAY // slot_s
+    local = np.empty_like(utc)
     sums = np.zeros((n_rows, n_days))
     counts = np.zeros((n_rows, n_days))
-    for i in range(position.size):
-        if use[i]:
-            day = local_s[i] // DAY - first_day
-            if 0 <= day < n_days:
-                sums[position[i], day] += value[i]
-                counts[position[i], day] += 1.0
-    return sums, counts
+    n_flagged = np.zeros((n_rows, n_days))
+    means = np.empty((n_rows, n_days, n_slots))
+    flat = means.reshape(n_rows, n_days * n_slots)
+    slot_sum = np.zeros(n_days * n_slots)
+    slot_count = np.zeros(n_days * n_slots, dtype=np.int64)
+    minutes = np.empty(n_rows, dtype=np.int64)
+    usual = np.array(USUAL_MINUTES, dtype=np.int64)
+    last = starts.size - 1
+    sums_flat, counts_flat, flagged_flat = sums.reshape(-1), counts.reshape(-1), n_flagged.reshape(-1)
+    for r in range(n_rows):
+        start, stop = bounds[r], bounds[r + 1]
+        minutes[r] = given_minutes[r] if given_minutes[r] > 0 else meter_interval(utc, start, stop, usual)
+        per = max(minutes[r], 1)
+        segment = 0  # the zone segment of the previous reading: times ascend, so the search resumes there
+        day_start, day_end, inside, row_day, first_cell = 1, 0, False, 0, 0  # the previous reading's local day
+        for i in range(start, stop):
+            t = utc[i]
+            if t < starts[segment]:
+                segment = 0
+            while segment < last and starts[segment + 1] <= t:
+                segment += 1
+            wall = t + offsets[segment]
+            local[i] = wall
+            if not (day_start <= wall < day_end):  # a new local day: the divisions once a day, not once a reading
+                epoch_day = wall // DAY
+                day_start, day_end = epoch_day * DAY, (epoch_day + 1) * DAY
+                day = epoch_day - first_day
+                inside = 0 <= day < n_days
+                row_day, first_cell = r * n_days + day, day * n_slots
+            if inside:
+                if flagged[i]:
+                    flagged_flat[row_day] += 1.0
+                else:
+                    sums_flat[row_day] += kwh[i]
+                    counts_flat[row_day] += 1.0
+                    # (seconds of day) * n_slots // DAY == (seconds of day) // slot_s: a division by a constant
+                    cell = first_cell + (wall - day_start) * n_slots // DAY
+                    slot_sum[cell] += kwh[i] * 60.0 / per
+                    slot_count[cell] += 1
+        for c in range(slot_sum.size):
+            count = slot_count[c]
+            if count == 1:  # x / 1 is x: most cells of a meter with the slot's interval hold one reading
+                flat[r, c] = slot_sum[c]
+            elif count > 0:
+                flat[r, c] = slot_sum[c] / count
+            else:
+                flat[r, c] = np.nan
+            slot_sum[c] = 0.0
+            slot_count[c] = 0
+    return local, sums, counts, n_flagged, means, minutes
 
 
 @njit(**KERNEL)
