@@ -188,3 +188,23 @@ def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
     assert float(vacation["score"]) < float(theft["score"])
     assert "sustained_drop" in vacation["signals"].split(";")
     assert "more like a vacation, a change of occupant" in vacation["explanation"]
+
+
+def test_a_store_of_monthly_reads_only_is_scanned(tmp_path):
+    """No interval meter at all: the per-meter stage has no chunk, the daily rows all come from the reads."""
+    rng = np.random.default_rng(5)
+    con = connect(tmp_path / "store.duckdb")
+    readings = billing_rows("B1", rng, 300, step_kwh=900)
+    meters, premises = [("B1", "billing", None, START, START)], [("P200", "B1", "commercial", "Shkoder")]
+    for i in range(6):
+        readings += billing_rows(f"B{i + 2}", rng, 300)
+        meters.append((f"B{i + 2}", "billing", None, START, START))
+        premises.append((f"P{i + 201}", f"B{i + 2}", "commercial", "Shkoder"))
+    insert_readings(con, readings)
+    insert_meters(con, meters)
+    insert_premises(con, premises, holder="Arben Hoxha")
+    result = run_scan(con, Settings(min_history_days=60), tmp_path / "out")
+    con.close()
+    leads = read_leads(result.leads_csv)
+    assert result.n_meters == 7 and leads[0]["premise_id"] == "P200"
+    assert leads[0]["signals"].split(";")[-1] == "monthly_reads"

@@ -172,13 +172,12 @@ def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: di
     driver holds one copy of the daily rows. No coverage: the stage has applied min_coverage already."""
     shape = (len(meters.meter_ids), ctx.n_days)
     rows = out["rows"]
-    stage_kwh, stage_zero_days = out.pop("kwh"), out.pop("zero_days")
-    if rows.size == shape[0] and (rows.size == 0 or rows[-1] == rows.size - 1):  # every meter, in row order
-        kwh, zero_days = stage_kwh, stage_zero_days
-    else:
+    if rows.size and rows.size == shape[0] and rows[-1] == rows.size - 1:  # every meter, in row order
+        kwh, zero_days = out.pop("kwh"), out.pop("zero_days")
+    else:  # billing meters too (or only: then the stage had no meters and returned no rows)
         kwh, zero_days = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
-        kwh[rows], zero_days[rows] = stage_kwh, stage_zero_days
-    del stage_kwh, stage_zero_days
+        if rows.size:
+            kwh[rows], zero_days[rows] = out.pop("kwh"), out.pop("zero_days")
     if meters.is_billing.any():
         periods = engine.billing_periods(ctx.timezone, ctx.first_day)
         billing_kwh, _ = spread_periods(periods.row, periods.start_day, periods.end_day, periods.kwh, shape)
