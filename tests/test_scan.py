@@ -11,6 +11,7 @@ import pytest
 
 from wattwatch.schema import LEADS
 from wattwatch.scan import run_scan
+from wattwatch.scan.leads import premises_max
 from wattwatch.settings import Settings
 from wattwatch.store import connect
 
@@ -91,6 +92,10 @@ def test_planted_step_ranks_first_with_its_date_and_power(city, tmp_path):
     assert abs(change - ((START + timedelta(days=STEP_DAY)).date() - result.first_day).days) <= 7
     added_kw = float(re.search(r"\(([+-]\d+\.\d+) kW around the clock\)", top["explanation"]).group(1))
     assert added_kw == pytest.approx(2.0 * 18 / 24, abs=0.15)
+    # the grow question's own score carries the lead; the theft question has next to nothing here
+    assert float(top["grow_score"]) > 10 * float(top["theft_score"])
+    assert float(top["score"]) >= max(float(top["grow_score"]), float(top["theft_score"]))
+    assert float(top["lamp_kw"]) == pytest.approx(2.0, abs=0.3) and top["unmetered_kwh_day"] == ""
     flat = [float(row["score"]) for row in leads if row["premise_id"].startswith("P0")]
     assert float(top["score"]) > 10 * max(flat, default=0.0)
     assert [int(row["rank"]) for row in leads] == list(range(1, len(leads) + 1))
@@ -208,3 +213,10 @@ def test_a_store_of_monthly_reads_only_is_scanned(tmp_path):
     leads = read_leads(result.leads_csv)
     assert result.n_meters == 7 and leads[0]["premise_id"] == "P200"
     assert leads[0]["signals"].split(";")[-1] == "monthly_reads"
+
+
+def test_each_question_takes_the_premises_best_meter():
+    premise = np.array(["A", "B", "A", None, "B"], dtype=object)
+    got = premises_max(premise, np.array([1.0, 5.0, 3.0, 7.0, 0.0]))
+    np.testing.assert_array_equal(got, [3.0, 5.0, 3.0, 7.0, 5.0])
+    assert premises_max(np.array([None], dtype=object), np.array([2.0]))[0] == 2.0
