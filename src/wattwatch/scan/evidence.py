@@ -188,10 +188,14 @@ def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: di
 def _with_billing_meters(ctx: StageContext, daily: DailyMatrix, out: dict[str, np.ndarray], info: MeterInfo
                          ) -> dict[str, np.ndarray]:
     """Every per-meter output for every meter row: the stage's for interval meters; for billing meters the same
-    per-meter evidence from their daily rows with no hourly data (and no lamp-block fit)."""
+    per-meter evidence from their daily rows with no hourly data (and no lamp-block fit). The stage's arrays are
+    taken out of `out`, and used as they are when every meter is an interval meter."""
     n = len(daily.meter_ids)
     keys = [key for key in out if key not in SERIES_KEYS and key != "rows" and not key.startswith(SUM_PREFIX)]
-    parts = [(out["rows"], {key: out[key] for key in keys})] if out["rows"].size else []
+    stage = {key: out.pop(key) for key in keys}
+    if n and out["rows"].size == n and not daily.is_billing.any():  # the stage's rows are every row, in order
+        return stage
+    parts = [(out["rows"], stage)] if out["rows"].size else []
     no_hours = dataclasses.replace(ctx, n_feeders=0)
     billing = np.flatnonzero(daily.is_billing)
     groups = list(chunks(billing, meters_per_chunk(daily.n_days))) or ([] if parts else [billing])  # [] -> shapes
