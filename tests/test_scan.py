@@ -220,3 +220,16 @@ def test_each_question_takes_the_premises_best_meter():
     got = premises_max(premise, np.array([1.0, 5.0, 3.0, 7.0, 0.0]))
     np.testing.assert_array_equal(got, [3.0, 5.0, 3.0, 7.0, 5.0])
     assert premises_max(np.array([None], dtype=object), np.array([2.0]))[0] == 2.0
+
+
+def test_every_lead_says_why_even_the_weak_ones(city, tmp_path):
+    leads = read_leads(run_scan(city, Settings(min_history_days=60), tmp_path / "out").leads_csv)
+    assert all(row["explanation"] for row in leads)
+    weak = [row for row in leads if not row["signals"]]
+    assert weak, "the plain households score a little: weak leads"
+    for row in weak:
+        assert row["explanation"].startswith("Weak evidence only")
+        if float(row["score"]) >= 1.0:  # some part is at least 1 %: named, with its share
+            assert re.search(r"weight\): [a-z -]+ \d+%", row["explanation"]), row["explanation"]
+    assert not any(row["explanation"].startswith("Weak evidence") for row in leads if row["signals"] and
+                   row["signals"] != "monthly_reads")

@@ -244,6 +244,21 @@ def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
     return found
 
 
+#: The parts of the score, in the words a weak lead's explanation uses (FusedScores field -> what it weighs).
+SCORE_PARTS = {"lighting": "lamp-like blocks", "increase": "rise", "peers": "use against peers",
+               "purchases": "grow-kit purchases", "drop": "fall", "flat": "stuck meter", "feeder": "feeder loss"}
+
+
+def weak_evidence_text(fused: FusedScores, i: int) -> str:
+    """Why a lead with no signal is in the list at all: its score's parts, none strong enough for a line of its own
+    (MIN_SHOWN), so that every lead says why with numbers."""
+    parts = [f"{name} {getattr(fused, part)[i]:.0%}" for part, name in SCORE_PARTS.items()
+             if getattr(fused, part)[i] >= 0.005]
+    detail = ": " + ", ".join(parts) if parts else ""
+    return (f"Weak evidence only, no part strong enough for a signal (each under {MIN_SHOWN:.0%} of its full "
+            f"weight){detail}. Ranked for completeness; not a reason to inspect on its own.")
+
+
 def estimates(fused: FusedScores, i: int) -> tuple[float | None, float | None]:
     """(lamp kW, unmetered kWh/day) of meter i where its evidence is worth a line, else None."""
     lamp_kw = float(fused.lamp_kw[i]) if not math.isnan(fused.lamp_kw[i]) and fused.lighting[i] >= MIN_SHOWN else None

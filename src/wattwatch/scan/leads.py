@@ -11,7 +11,16 @@ import numpy as np
 
 from wattwatch.core.fusion import FusedScores
 from wattwatch.scan.evidence import Evidence
-from wattwatch.scan.findings import ChartMarks, chart_marks, estimates, estimates_text, findings_for, lookalike_text
+from wattwatch.scan.findings import (
+    MONTHLY_READS,
+    ChartMarks,
+    chart_marks,
+    estimates,
+    estimates_text,
+    findings_for,
+    lookalike_text,
+    weak_evidence_text,
+)
 from wattwatch.schema import LEADS
 
 
@@ -70,6 +79,8 @@ def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
         lamp_kw, unmetered = estimates(fused, row)
         # Every finding goes into leads.csv too: a signal listed there without its sentence would be unexplained.
         lines = [f.text for f in found] + [t for t in (estimates_text(fused, row), lookalike_text(ev, fused, row)) if t]
+        if all(f.signal == MONTHLY_READS for f in found):
+            lines.insert(0, weak_evidence_text(fused, row))
         register = ev.info.register_row[row]
         leads.append(
             Lead(
