@@ -26,8 +26,13 @@ class PipelineRun:
     scan_dir: Path  # leads.csv, and links.csv with linkage_model.json when sales were given
     links_csv: Path | None
 
-    def scores(self, premise_ids: np.ndarray) -> np.ndarray:
-        return np.array([float(self.leads[p]["score"]) if p in self.leads else np.nan for p in premise_ids])
+    def scores(self, premise_ids: np.ndarray, column: str = "score") -> np.ndarray:
+        """leads.csv's `column` per premises: score (the one lead list), grow_score or theft_score (one question)."""
+        return np.array([float(self.leads[p][column]) if p in self.leads else np.nan for p in premise_ids])
+
+    def question_scores(self, premise_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(grow, theft): each question ranked by its own column, as a team working that question sorts the list."""
+        return self.scores(premise_ids, "grow_score"), self.scores(premise_ids, "theft_score")
 
 
 def run_pipeline(files: dict[str, list[Path]], workdir: Path, timezone: str) -> PipelineRun:

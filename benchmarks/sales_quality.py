@@ -72,10 +72,10 @@ def evaluate_sales(ds: Dataset, run: PipelineRun, grow_q: Question, theft_q: Que
     res.seconds["wattwatch without sales"] = bare.seconds
     scores = {}
     for name, r in zip(RUNS, (run, bare)):
-        scores[name] = r.scores(ds.truth.premise_id)
-        g, th = metrics(grow_q, scores[name], ds.truth.lookalike), metrics(theft_q, scores[name], ds.truth.lookalike)
+        grow, theft = scores[name] = r.question_scores(ds.truth.premise_id)
+        g, th = metrics(grow_q, grow, ds.truth.lookalike), metrics(theft_q, theft, ds.truth.lookalike)
         res.grow[name] = {"grow AP": g["AP"], "grow P@k": g["P@k"], "theft AP": th["AP"],
-                          **with_sales_columns(grow_q, theft_q, ds.truth, t, scores[name])}
+                          **with_sales_columns(grow_q, theft_q, ds.truth, t, grow, theft)}
     bare.con.close()
     res.counts.update({"hidden grows": res.grow[RUNS[0]].pop("hidden grows"),
                        "grows (k)": float(grow_q.positive.sum())})
@@ -103,7 +103,8 @@ def _receipt(row: dict[str, str]) -> str:
 
 
 def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarray, result: LinkResult,
-                   grow_q: Question, theft_q: Question, scores: np.ndarray, limit: int) -> list[str]:
+                   grow_q: Question, theft_q: Question, scores: tuple[np.ndarray, np.ndarray], limit: int
+                   ) -> list[str]:
     """Wrong links, missed grow links, bulk buyers high in the grow ranking and hidden grows left low."""
     sales = _rows(ds.files["sales"][0], "sale_id")
     register = _rows(ds.files["premises"][0], "premise_id")
@@ -135,9 +136,9 @@ def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarr
     for p, r in zip(t.premise_id, t.role):
         if p is not None and r in BULK_ROLES:
             roles.setdefault(p, set()).add(r)
-    for q in (grow_q, theft_q):
+    for q, question_scores in zip((grow_q, theft_q), scores):
         idx = np.flatnonzero(q.included)
-        order = idx[ranking(q.positive[idx], scores[idx])]
+        order = idx[ranking(q.positive[idx], question_scores[idx])]
         k = int(q.positive.sum())
         high = [(r + 1, i) for r, i in enumerate(order[:max(k, limit)]) if bulk[i]]
         out.append(f"  greenhouses/shops/electricians ranked within max(k={k}, {limit}) of the {q.name} question: "
@@ -148,7 +149,7 @@ def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarr
                        f"{_lead(run, pid)}")
     buying = buying_grows(ds.truth, t)
     bidx = np.flatnonzero(buying.included)
-    border = bidx[ranking(buying.positive[bidx], scores[bidx])]
+    border = bidx[ranking(buying.positive[bidx], scores[0][bidx])]
     kb = int(buying.positive.sum())
     lines_of = Counter(p for p in linked if p is not None)
     low = [(r + 1, i) for r, i in enumerate(border) if r >= kb and buying.positive[i] and not ds.truth.grow_visible[i]]

@@ -48,6 +48,14 @@ def test_demo_writes_leads_and_report(demo_run):
     scores = [float(r["score"]) for r in rows]
     assert scores == sorted(scores, reverse=True)
     assert (out / "report.html").read_text(encoding="utf-8").count("<svg") >= 1
+    theft_first = [r for r in rows if r["signals"].split(";")[0] in ("sustained_drop", "flat_meter", "feeder_loss")]
+    assert theft_first, "the demo city has planted thefts"
+    for r in rows:  # each question's own score, and the estimates an analyst sorts by
+        assert float(r["score"]) >= max(float(r["grow_score"]), float(r["theft_score"])) - 0.01
+    for r in theft_first:
+        assert float(r["theft_score"]) > float(r["grow_score"])
+        assert r["unmetered_kwh_day"] == "" or float(r["unmetered_kwh_day"]) > 0  # as the explanation states it
+    assert any(r["unmetered_kwh_day"] for r in theft_first)
 
 
 def test_scan_on_files_then_rescan_is_stable(demo_run, tmp_path):

@@ -81,8 +81,9 @@ def naive_fuse(x, i):
     theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
-    score = (1 - (1 - grow) * (1 - theft)) * (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
-    return score, grow, theft, new_block, coherent
+    scale = (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
+    score = (1 - (1 - grow) * (1 - theft)) * scale
+    return score, grow, theft, new_block, coherent, grow * scale, theft * scale
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -90,8 +91,10 @@ def test_fuse_matches_the_per_meter_reference(seed):
     x = random_inputs(np.random.default_rng(seed))
     got = fuse(**x)
     for i in range(len(x["category"])):
-        score, grow, theft, new_block, coherent = naive_fuse(x, i)
+        score, grow, theft, new_block, coherent, grow_score, theft_score = naive_fuse(x, i)
         assert got.score[i] == pytest.approx(score, abs=1e-9)
+        assert got.grow_score[i] == pytest.approx(grow_score, abs=1e-9)
+        assert got.theft_score[i] == pytest.approx(theft_score, abs=1e-9)
         assert got.grow[i] == pytest.approx(grow, abs=1e-12)
         assert got.theft[i] == pytest.approx(theft, abs=1e-12)
         assert (got.new_block[i], got.coherent[i]) == (new_block, coherent)

@@ -96,6 +96,11 @@ def test_each_top_lead_has_its_charts_and_evidence(tmp_path):
         assert "change 2025-0" in body and "<li>Daily use rose" in body
     table_rows = re.findall(r"<tr>\s*<td class=\"num\">", text)
     assert len(table_rows) == result.n_leads
+    top = result.leads[0]  # each question's score beside the lead's: these grows carry grow evidence, no theft
+    cells = re.search(rf'id="lead-1">.*?</tr>|<a href="#lead-1">1</a>.*?</tr>', text, flags=re.S).group(0)
+    numbers = re.findall(r'<td class="num">([\d.]+)</td>', cells)
+    assert numbers == [f"{top.score:.1f}", f"{top.grow_score:.1f}", f"{top.theft_score:.1f}"]
+    assert top.grow_score > top.theft_score
 
 
 def test_heatmap_shows_the_lamp_block_at_its_clock_hours(tmp_path):

@@ -11,6 +11,7 @@ import pytest
 
 from wattwatch.schema import LEADS
 from wattwatch.scan import run_scan
+from wattwatch.scan.leads import premises_max
 from wattwatch.settings import Settings
 from wattwatch.store import connect
 
@@ -91,6 +92,10 @@ def test_planted_step_ranks_first_with_its_date_and_power(city, tmp_path):
     assert abs(change - ((START + timedelta(days=STEP_DAY)).date() - result.first_day).days) <= 7
     added_kw = float(re.search(r"\(([+-]\d+\.\d+) kW around the clock\)", top["explanation"]).group(1))
     assert added_kw == pytest.approx(2.0 * 18 / 24, abs=0.15)
+    # the grow question's own score carries the lead; the theft question has next to nothing here
+    assert float(top["grow_score"]) > 10 * float(top["theft_score"])
+    assert float(top["score"]) >= max(float(top["grow_score"]), float(top["theft_score"]))
+    assert float(top["lamp_kw"]) == pytest.approx(2.0, abs=0.3) and top["unmetered_kwh_day"] == ""
     flat = [float(row["score"]) for row in leads if row["premise_id"].startswith("P0")]
     assert float(top["score"]) > 10 * max(flat, default=0.0)
     assert [int(row["rank"]) for row in leads] == list(range(1, len(leads) + 1))
@@ -188,3 +193,43 @@ def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
     assert float(vacation["score"]) < float(theft["score"])
     assert "sustained_drop" in vacation["signals"].split(";")
     assert "more like a vacation, a change of occupant" in vacation["explanation"]
+
+
+def test_a_store_of_monthly_reads_only_is_scanned(tmp_path):
+    """No interval meter at all: the per-meter stage has no chunk, the daily rows all come from the reads."""
+    rng = np.random.default_rng(5)
+    con = connect(tmp_path / "store.duckdb")
+    readings = billing_rows("B1", rng, 300, step_kwh=900)
+    meters, premises = [("B1", "billing", None, START, START)], [("P200", "B1", "commercial", "Shkoder")]
+    for i in range(6):
+        readings += billing_rows(f"B{i + 2}", rng, 300)
+        meters.append((f"B{i + 2}", "billing", None, START, START))
+        premises.append((f"P{i + 201}", f"B{i + 2}", "commercial", "Shkoder"))
+    insert_readings(con, readings)
+    insert_meters(con, meters)
+    insert_premises(con, premises, holder="Arben Hoxha")
+    result = run_scan(con, Settings(min_history_days=60), tmp_path / "out")
+    con.close()
+    leads = read_leads(result.leads_csv)
+    assert result.n_meters == 7 and leads[0]["premise_id"] == "P200"
+    assert leads[0]["signals"].split(";")[-1] == "monthly_reads"
+
+
+def test_each_question_takes_the_premises_best_meter():
+    premise = np.array(["A", "B", "A", None, "B"], dtype=object)
+    got = premises_max(premise, np.array([1.0, 5.0, 3.0, 7.0, 0.0]))
+    np.testing.assert_array_equal(got, [3.0, 5.0, 3.0, 7.0, 5.0])
+    assert premises_max(np.array([None], dtype=object), np.array([2.0]))[0] == 2.0
+
+
+def test_every_lead_says_why_even_the_weak_ones(city, tmp_path):
+    leads = read_leads(run_scan(city, Settings(min_history_days=60), tmp_path / "out").leads_csv)
+    assert all(row["explanation"] for row in leads)
+    weak = [row for row in leads if not row["signals"]]
+    assert weak, "the plain households score a little: weak leads"
+    for row in weak:
+        assert row["explanation"].startswith("Weak evidence only")
+        if float(row["score"]) >= 1.0:  # some part is at least 1 %: named, with its share
+            assert re.search(r"weight\): [a-z -]+ \d+%", row["explanation"]), row["explanation"]
+    assert not any(row["explanation"].startswith("Weak evidence") for row in leads if row["signals"] and
+                   row["signals"] != "monthly_reads")

@@ -178,7 +178,7 @@ def test_monthly_reads_given_to_the_kernel_get_no_lamp_block_and_do_not_break_th
 
     from wattwatch.engine.base import ReadingsChunk
     from wattwatch.engine.matrices import MeterTable
-    from wattwatch.scan.meter_stage import StageContext, meter_stage
+    from wattwatch.scan.meter_stage import StageContext, meter_series, meter_stage
 
     n_days = 90
     start = 1_735_689_600  # 2025-01-01 00:00 UTC
@@ -194,11 +194,12 @@ def test_monthly_reads_given_to_the_kernel_get_no_lamp_block_and_do_not_break_th
         kwh = np.concatenate([p[1] for p in parts]).astype(np.float64)
         return ReadingsChunk(np.asarray(rows, dtype=np.int64), meter_row, t, kwh, np.zeros(t.size, dtype=bool))
 
-    both = meter_stage(ctx, chunk([0, 1], [(hours, 0.3 + lamp), (months, np.full(months.size, 900.0))]))
+    readings = chunk([0, 1], [(hours, 0.3 + lamp), (months, np.full(months.size, 900.0))])
+    both = meter_stage(ctx, readings)
     alone = meter_stage(ctx, chunk([0], [(hours, 0.3 + lamp)]))
     assert alone["lighting.is_block"][0].any() and alone["lighting.lamp_kw"][0] > 4.0
     for name, value in alone.items():
         if not name.startswith("sum:"):
             np.testing.assert_array_equal(both[name][:1], value, err_msg=name)
-    assert both["interval_minutes"][1] > 24 * 60
+    assert meter_series(ctx, readings).interval_minutes[1] > 24 * 60
     assert not both["lighting.is_block"][1].any() and both["lighting.score"][1] == 0

@@ -61,7 +61,9 @@ def test_toy_kernel_matches_its_per_meter_twin_and_rows_are_accounted(nasty, met
     for key in (HOURS_KEY, *OUTPUT_KEYS):
         assert got[key].shape == want[key].shape, key
         np.testing.assert_allclose(got[key], want[key], rtol=1e-12, err_msg=key)
-    assert sum(seen) == len(ids) and max(seen) <= meters_per_chunk
+    assert sum(seen) == len(ids) and min(seen) > 0  # every meter once, never backwards
+    if nasty.name != "spark":  # Spark's bar follows the share of its tasks done (engine.spark_progress)
+        assert max(seen) <= meters_per_chunk
     stats = nasty.stats
     assert dict(stats.rejected) == Counter(reason for _, reason in NASTY.rejected)
     assert stats.accepted == len(NASTY.accepted) and stats.rows_in == NASTY.readings.num_rows

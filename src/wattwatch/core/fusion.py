@@ -79,9 +79,12 @@ INCREASE_SCALE = 100.0  # strange_increase scores are 0..100
 
 @dataclass(frozen=True)
 class FusedScores:
-    """Per meter. `score` (0..100) ranks leads; the rest explain it."""
+    """Per meter. `score` (0..100) ranks leads; grow_score and theft_score rank them for one question each (the
+    police's, the revenue-protection team's); the rest explain them."""
 
     score: np.ndarray
+    grow_score: np.ndarray  # 0..100: grow evidence alone, on the scale of `score` (monthly reads weighted alike)
+    theft_score: np.ndarray  # 0..100: theft evidence alone, likewise
     grow: np.ndarray  # [0, 1]
     theft: np.ndarray  # [0, 1]
     lighting: np.ndarray  # lamp-block evidence after the onset weight
@@ -172,12 +175,13 @@ def fuse(
     theft = noisy_or((W_DROP, drop), (W_FLAT, flat), (W_FEEDER, feeder_score))
     theft = theft * np.where(is_billing, BILLING_THEFT_KEEP, 1.0)
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)
-    score = noisy_or((1.0, grow), (1.0, theft)) * np.where(is_billing, BILLING_WEIGHT, 1.0) * 100.0
+    scale = np.where(is_billing, BILLING_WEIGHT, 1.0) * 100.0
+    score = noisy_or((1.0, grow), (1.0, theft)) * scale
     unmetered = np.where(
         theft > 0, np.fmax(np.nan_to_num(lost_kw) * 24.0, np.nan_to_num(feeder_explained_kwh_day)), 0.0
     )
     return FusedScores(
-        score=score, grow=grow, theft=theft, lighting=lighting, increase=increase,
+        score=score, grow_score=grow * scale, theft_score=theft * scale, grow=grow, theft=theft, lighting=lighting, increase=increase,
         peers=peers, purchases=purchases, drop=drop, flat=flat, feeder=np.nan_to_num(feeder_score),
         new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),

@@ -21,7 +21,8 @@ class DailyMatrix:
     meter_ids: np.ndarray  # str[n_meters], sorted
     first_day: date
     kwh: np.ndarray  # float64[n_meters, n_days]
-    coverage: np.ndarray  # float64[n_meters, n_days], 0..1
+    coverage: np.ndarray | None  # float64[n_meters, n_days], 0..1; None where a scan has applied min_coverage
+    # and kept no coverage
     is_billing: np.ndarray  # bool[n_meters]
     zero_days: np.ndarray  # bool[n_meters, n_days]: unobserved because most of the day was a zero run judged missing
 

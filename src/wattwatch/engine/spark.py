@@ -33,6 +33,7 @@ from wattwatch.engine.spark_chunks import (
     checked_chunk,
     chunk_task,
 )
+from wattwatch.engine.spark_progress import HighWater, polled
 from wattwatch.engine.spark_session import spark_session
 from wattwatch.errors import InputError
 from wattwatch.settings import Settings
@@ -136,13 +137,23 @@ class SparkEngine(ParquetEngine):
             "meter_id": pa.array([None] * n, pa.string()),
         }))
         readings = self._raw_readings(chunks).unionByName(markers)
-        task = chunk_task(kernel, chunks, self.settings)
+        meters_done = self.spark.sparkContext.accumulator(0)  # chunk tasks add their meters (engine.spark_progress)
+        task = chunk_task(kernel, chunks, self.settings, meters_done)
         outputs = readings.groupBy("chunk").applyInArrow(task, OUTPUT_SCHEMA)
         # a few chunks per partition, so each fetch to the driver stays small whatever the number of meters
         outputs = outputs.repartition(max(1, -(-n // CHUNKS_PER_FETCH)), "chunk").persist(StorageLevel.DISK_ONLY)
+        meters = HighWater(progress, sum(len(rows) for rows in chunks))
         try:
-            outputs.count()
-            collector = ChunkCollector(progress)
+            with polled(lambda: meters_done.value, meters):  # the bar moves while Spark computes
+                outputs.count()
+            collected = 0
+
+            def chunk_collected(n: int) -> None:
+                nonlocal collected
+                collected += n
+                meters.to(collected)
+
+            collector = ChunkCollector(chunk_collected)
             for row in outputs.toLocalIterator():
                 collector.add(row.chunk, row.n_arrays, row.key, row.dtype, row.shape, row.data)
             parts = collector.finish()

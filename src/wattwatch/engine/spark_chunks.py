@@ -115,10 +115,11 @@ def encode_outputs(chunk_id: int, rows: np.ndarray, outputs: dict[str, np.ndarra
     })
 
 
-def chunk_task(kernel: ChunkKernel, chunks: list[np.ndarray], settings: Settings
+def chunk_task(kernel: ChunkKernel, chunks: list[np.ndarray], settings: Settings, meters_done=None
                ) -> Callable[[tuple, pa.Table], pa.Table]:
     """The function Spark runs per chunk (groupBy(chunk).applyInArrow): raw readings -> encoded kernel outputs.
-    `chunks[i]` holds chunk i's MeterTable rows; the UNKNOWN_METERS_CHUNK group is only rejected."""
+    `chunks[i]` holds chunk i's MeterTable rows; the UNKNOWN_METERS_CHUNK group is only rejected. Each chunk done
+    adds its meters to the Spark accumulator `meters_done`, when given (the driver's progress bar)."""
 
     def run(key: tuple, table: pa.Table) -> pa.Table:
         chunk_id = key[0].as_py()
@@ -128,8 +129,11 @@ def chunk_task(kernel: ChunkKernel, chunks: list[np.ndarray], settings: Settings
             return encode_outputs(chunk_id, np.zeros(0, np.int64), {}, 0,
                                   _rejected(table, np.arange(len(fault)), fault))
         checked = checked_chunk(table, chunks[chunk_id], settings)
-        return encode_outputs(chunk_id, checked.chunk.rows, kernel(checked.chunk), checked.chunk.kwh.size,
-                              checked.rejected)
+        encoded = encode_outputs(chunk_id, checked.chunk.rows, kernel(checked.chunk), checked.chunk.kwh.size,
+                                 checked.rejected)
+        if meters_done is not None:
+            meters_done.add(len(chunks[chunk_id]))
+        return encoded
 
     return run
 

@@ -167,28 +167,35 @@ def gather_evidence(
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:
-    """Daily kWh of every meter: interval meters from the per-meter stage, billing meters from their reads."""
+    """Daily kWh of every meter: interval meters from the per-meter stage, billing meters from their reads. The
+    stage's arrays are taken out of `out` (used as they are when they already hold every meter in order), so the
+    driver holds one copy of the daily rows. No coverage: the stage has applied min_coverage already."""
     shape = (len(meters.meter_ids), ctx.n_days)
-    kwh, coverage, zero_days = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape, dtype=bool)
     rows = out["rows"]
-    if rows.size:
-        kwh[rows], coverage[rows], zero_days[rows] = out["kwh"], out["coverage"], out["zero_days"]
+    if rows.size and rows.size == shape[0] and rows[-1] == rows.size - 1:  # every meter, in row order
+        kwh, zero_days = out.pop("kwh"), out.pop("zero_days")
+    else:  # billing meters too (or only: then the stage had no meters and returned no rows)
+        kwh, zero_days = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+        if rows.size:
+            kwh[rows], zero_days[rows] = out.pop("kwh"), out.pop("zero_days")
     if meters.is_billing.any():
         periods = engine.billing_periods(ctx.timezone, ctx.first_day)
-        billing_kwh, billing_coverage = spread_periods(periods.row, periods.start_day, periods.end_day, periods.kwh,
-                                                       shape)
-        kwh = np.where(meters.is_billing[:, None], billing_kwh, kwh)
-        coverage = np.where(meters.is_billing[:, None], billing_coverage, coverage)
-    return DailyMatrix(meters.meter_ids, ctx.first_day, kwh, coverage, meters.is_billing, zero_days)
+        billing_kwh, _ = spread_periods(periods.row, periods.start_day, periods.end_day, periods.kwh, shape)
+        kwh[meters.is_billing] = billing_kwh[meters.is_billing]
+    return DailyMatrix(meters.meter_ids, ctx.first_day, kwh, None, meters.is_billing, zero_days)
 
 
 def _with_billing_meters(ctx: StageContext, daily: DailyMatrix, out: dict[str, np.ndarray], info: MeterInfo
                          ) -> dict[str, np.ndarray]:
     """Every per-meter output for every meter row: the stage's for interval meters; for billing meters the same
-    per-meter evidence from their daily rows with no hourly data (and no lamp-block fit)."""
+    per-meter evidence from their daily rows with no hourly data (and no lamp-block fit). The stage's arrays are
+    taken out of `out`, and used as they are when every meter is an interval meter."""
     n = len(daily.meter_ids)
     keys = [key for key in out if key not in SERIES_KEYS and key != "rows" and not key.startswith(SUM_PREFIX)]
-    parts = [(out["rows"], {key: out[key] for key in keys})] if out["rows"].size else []
+    stage = {key: out.pop(key) for key in keys}
+    if n and out["rows"].size == n and not daily.is_billing.any():  # the stage's rows are every row, in order
+        return stage
+    parts = [(out["rows"], stage)] if out["rows"].size else []
     no_hours = dataclasses.replace(ctx, n_feeders=0)
     billing = np.flatnonzero(daily.is_billing)
     groups = list(chunks(billing, meters_per_chunk(daily.n_days))) or ([] if parts else [billing])  # [] -> shapes

@@ -244,12 +244,35 @@ def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
     return found
 
 
+#: The parts of the score, in the words a weak lead's explanation uses (FusedScores field -> what it weighs).
+SCORE_PARTS = {"lighting": "lamp-like blocks", "increase": "rise", "peers": "use against peers",
+               "purchases": "grow-kit purchases", "drop": "fall", "flat": "stuck meter", "feeder": "feeder loss"}
+
+
+def weak_evidence_text(fused: FusedScores, i: int) -> str:
+    """Why a lead with no signal is in the list at all: its score's parts, none strong enough for a line of its own
+    (MIN_SHOWN), so that every lead says why with numbers."""
+    parts = [f"{name} {getattr(fused, part)[i]:.0%}" for part, name in SCORE_PARTS.items()
+             if getattr(fused, part)[i] >= 0.005]
+    detail = ": " + ", ".join(parts) if parts else ""
+    return (f"Weak evidence only, no part strong enough for a signal (each under {MIN_SHOWN:.0%} of its full "
+            f"weight){detail}. Ranked for completeness; not a reason to inspect on its own.")
+
+
+def estimates(fused: FusedScores, i: int) -> tuple[float | None, float | None]:
+    """(lamp kW, unmetered kWh/day) of meter i where its evidence is worth a line, else None."""
+    lamp_kw = float(fused.lamp_kw[i]) if not math.isnan(fused.lamp_kw[i]) and fused.lighting[i] >= MIN_SHOWN else None
+    unmetered = fused.unmetered_kwh_day[i]
+    return lamp_kw, (float(unmetered) if unmetered > 0 and fused.theft[i] >= MIN_SHOWN else None)
+
+
 def estimates_text(fused: FusedScores, i: int) -> str | None:
+    lamp_kw, unmetered = estimates(fused, i)
     parts = []
-    if not math.isnan(fused.lamp_kw[i]) and fused.lighting[i] >= MIN_SHOWN:
-        parts.append(f"about {fused.lamp_kw[i]:.1f} kW of lamps metered")
-    if fused.unmetered_kwh_day[i] > 0 and fused.theft[i] >= MIN_SHOWN:
-        parts.append(f"about {fused.unmetered_kwh_day[i]:.0f} kWh/day not reaching the meter")
+    if lamp_kw is not None:
+        parts.append(f"about {lamp_kw:.1f} kW of lamps metered")
+    if unmetered is not None:
+        parts.append(f"about {unmetered:.0f} kWh/day not reaching the meter")
     return ("Estimate: " + "; ".join(parts) + ".") if parts else None
 
 

@@ -11,7 +11,16 @@ import numpy as np
 
 from wattwatch.core.fusion import FusedScores
 from wattwatch.scan.evidence import Evidence
-from wattwatch.scan.findings import ChartMarks, chart_marks, estimates_text, findings_for, lookalike_text
+from wattwatch.scan.findings import (
+    MONTHLY_READS,
+    ChartMarks,
+    chart_marks,
+    estimates,
+    estimates_text,
+    findings_for,
+    lookalike_text,
+    weak_evidence_text,
+)
 from wattwatch.schema import LEADS
 
 
@@ -21,6 +30,10 @@ class Lead:
     premise_id: str
     meter_id: str
     score: float
+    grow_score: float  # the premises' strongest meter's, for the grow question alone
+    theft_score: float  # likewise for theft
+    lamp_kw: float | None  # the lead meter's estimates, None where its evidence is too weak to state one
+    unmetered_kwh_day: float | None
     signals: tuple[str, ...]
     explanation: str
     evidence_lines: tuple[str, ...]  # the report's evidence list
@@ -45,13 +58,29 @@ def ranked_rows(premise_of_row: np.ndarray, score: np.ndarray) -> np.ndarray:
     return best[np.lexsort((premise_of_row[best].astype(str), -score[best]))]
 
 
+def premises_max(premise_of_row: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per meter row: the largest of `values` over the meters of its premises (its own where it has none)."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    known = np.flatnonzero(premise_of_row != None)  # noqa: E711 (element-wise on object array)
+    if known.size:
+        _, group = np.unique(premise_of_row[known].astype(str), return_inverse=True)
+        best = np.full(group.max() + 1, -np.inf)
+        np.maximum.at(best, group, out[known])
+        out[known] = best[group]
+    return out
+
+
 def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
     """One lead per premises (its strongest meter), ranked by fused score."""
     leads = []
+    grow_score, theft_score = (premises_max(ev.info.premise_id, v) for v in (fused.grow_score, fused.theft_score))
     for rank, row in enumerate(ranked_rows(ev.info.premise_id, fused.score), start=1):
         found = findings_for(ev, fused, row)
+        lamp_kw, unmetered = estimates(fused, row)
         # Every finding goes into leads.csv too: a signal listed there without its sentence would be unexplained.
         lines = [f.text for f in found] + [t for t in (estimates_text(fused, row), lookalike_text(ev, fused, row)) if t]
+        if all(f.signal == MONTHLY_READS for f in found):
+            lines.insert(0, weak_evidence_text(fused, row))
         register = ev.info.register_row[row]
         leads.append(
             Lead(
@@ -59,6 +88,10 @@ def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
                 premise_id=str(ev.info.premise_id[row]),
                 meter_id=str(ev.daily.meter_ids[row]),
                 score=float(fused.score[row]),
+                grow_score=float(grow_score[row]),
+                theft_score=float(theft_score[row]),
+                lamp_kw=lamp_kw,
+                unmetered_kwh_day=unmetered,
                 signals=tuple(f.signal for f in found),
                 explanation=" ".join(lines),
                 evidence_lines=tuple(lines),
@@ -78,7 +111,11 @@ def write_leads_csv(path: Path, leads: Sequence[Lead]) -> Path:
         writer = csv.writer(f)
         writer.writerow([c.name for c in LEADS.columns])
         for lead in leads:
-            writer.writerow(
-                [lead.rank, lead.premise_id, lead.meter_id, f"{lead.score:.4g}", ";".join(lead.signals), lead.explanation]
-            )
+            writer.writerow([lead.rank, lead.premise_id, lead.meter_id, f"{lead.score:.4g}", f"{lead.grow_score:.4g}",
+                             f"{lead.theft_score:.4g}", _optional(lead.lamp_kw, ".2f"),
+                             _optional(lead.unmetered_kwh_day, ".1f"), ";".join(lead.signals), lead.explanation])
     return Path(path)
+
+
+def _optional(value: float | None, spec: str) -> str:
+    return "" if value is None else format(value, spec)

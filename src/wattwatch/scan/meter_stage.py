@@ -37,7 +37,7 @@ HOUR_S = 3600
 INCREASE = "increase."
 LIGHTING = "lighting."
 LOOKALIKE = "lookalike."
-SERIES_KEYS = ("kwh", "coverage", "zero_days", "interval_minutes")  # the daily rows, assembled by the driver
+SERIES_KEYS = ("kwh", "zero_days")  # the daily rows, assembled by the driver
 LIGHTING_FIELDS = tuple(f.name for f in dataclasses.fields(PhotoperiodResult) if f.name != "days")
 
 
@@ -162,6 +162,5 @@ def meter_stage(ctx: StageContext, chunk: ReadingsChunk) -> dict[str, np.ndarray
     series = meter_series(ctx, chunk)
     out = per_meter_evidence(ctx, series.kwh, series.zero_days, series.hourly, lamp_blocks(ctx, series),
                              ctx.meter_feeder[chunk.rows])
-    out.update(kwh=series.kwh, coverage=series.coverage, zero_days=series.zero_days,
-               interval_minutes=series.interval_minutes)
+    out.update(kwh=series.kwh, zero_days=series.zero_days)
     return out
