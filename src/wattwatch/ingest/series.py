@@ -136,7 +136,7 @@ def _classify_bucket(
     interval = res.interval_s[codes]
     grid = on_grid(codes, t, res) & (us % US == 0)
     span = np.where(span_us > 0, span_us // US, np.where(interval > 0, interval, _billing_span(codes, t)))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # an overflowing kWh is absurd (inf kW)
         kw = kwh * 3600.0 / span
     keep = ~rejections.check(line, [
         (interval == UNKNOWN, R.UNKNOWN_RESOLUTION, "steps between readings are not 15/30/60 min or ~monthly"),

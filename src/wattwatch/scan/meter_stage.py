@@ -1,7 +1,7 @@
 """The scan's per-meter stage: one chunk of meters' raw readings -> every per-meter number the later steps need.
 
 Runs inside Engine.map_chunks (a loop over meter ranges on DuckDB, a grouped UDF on Spark), so memory is bounded by
-the chunk and no [all meters, days, 24] array ever exists. For each meter it builds its daily row (kWh, coverage,
+the chunk and no [all meters, days, 24] array ever exists. For each meter it builds its daily row (kWh,
 zero-run days) and hourly profile from its own readings (core.localtime, core.cells), then runs the detectors'
 per-meter parts: strange increase, the lamp-block fit (core.photoperiod, on the meter's native slots), the peer
 shape features, the look-alike hourly measures (with the meter's own
@@ -74,7 +74,6 @@ class MeterSeries:
     """One chunk's meters as dense arrays: daily rows and the hourly profile (kW per local day and hour)."""
 
     kwh: np.ndarray  # float64[k, d], NaN under min_coverage
-    coverage: np.ndarray  # float64[k, d]
     zero_days: np.ndarray  # bool[k, d]
     hourly: np.ndarray  # float64[k, d, 24]
     interval_minutes: np.ndarray  # int64[k]
@@ -97,10 +96,10 @@ def meter_series(ctx: StageContext, chunk: ReadingsChunk) -> MeterSeries:
         bounds, chunk.utc_seconds, chunk.kwh, flagged, ctx.meters.interval_minutes[chunk.rows],
         *zone_segments(span, ctx.timezone), ctx.first_epoch_day, d, HOUR_S)
     n_expected = (60.0 / np.maximum(minutes, 1))[:, None] * local_day_hours(ctx.first_day, d, ctx.timezone)[None, :]
-    kwh, coverage = scale_to_full_days(kwh_sum, n_present, n_expected, ctx.min_coverage)
+    kwh, _ = scale_to_full_days(kwh_sum, n_present, n_expected, ctx.min_coverage)
     zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
     usable = ~flagged
-    return MeterSeries(kwh, coverage, zero_days, hourly, minutes.astype(np.int64), position, local_s, chunk.kwh,
+    return MeterSeries(kwh, zero_days, hourly, minutes.astype(np.int64), position, local_s, chunk.kwh,
                        usable)
 
 
