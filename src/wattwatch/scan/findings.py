@@ -252,8 +252,8 @@ SCORE_PARTS = {"lighting": "lamp-like blocks", "increase": "rise", "peers": "use
 def weak_evidence_text(fused: FusedScores, i: int) -> str:
     """Why a lead with no signal is in the list at all: its score's parts, none strong enough for a line of its own
     (MIN_SHOWN), so that every lead says why with numbers."""
-    parts = [f"{name} {getattr(fused, part)[i]:.0%}" for part, name in SCORE_PARTS.items()
-             if getattr(fused, part)[i] >= 0.005]
+    parts = [f"{name} {math.floor(100 * getattr(fused, part)[i])}%" for part, name in SCORE_PARTS.items()
+             if getattr(fused, part)[i] >= 0.01]  # whole per cent, rounded down: each stays under the threshold
     detail = ": " + ", ".join(parts) if parts else ""
     return (f"Weak evidence only, no part strong enough for a signal (each under {MIN_SHOWN:.0%} of its full "
             f"weight){detail}. Ranked for completeness; not a reason to inspect on its own.")
