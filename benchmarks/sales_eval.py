@@ -158,12 +158,13 @@ def hidden_found(q: Question, scores: np.ndarray, visible: np.ndarray) -> tuple[
 
 
 def with_sales_columns(grow_q: Question, theft_q: Question, truth: Truth, t: SaleTruth,
-                       grow: np.ndarray, theft: np.ndarray) -> dict[str, float]:
+                       grow: np.ndarray, theft: np.ndarray, one: np.ndarray) -> dict[str, float]:
     """The extra columns sales call for, each question ranked by its own scores (`grow`, `theft` per premises): a
-    bulk buyer high in either question would send a team to the wrong door."""
+    bulk buyer high in either question would send a team to the wrong door. Hidden grows count as found within the
+    top K of the one lead list (`one`): a grow whose meter shows a bypass is found through its theft evidence."""
     buying = buying_grows(truth, t)
     bulk = bulk_buyers(truth, t)
-    found, n_hidden = hidden_found(buying, grow, truth.grow_visible)
+    found, n_hidden = hidden_found(buying, one, truth.grow_visible)
     return {"bulk@k": float(bulk_in_top_k(grow_q, grow, bulk)),
             "bulk@k theft": float(bulk_in_top_k(theft_q, theft, bulk)),
             "buying-grow AP": average_precision(buying.positive[buying.included], grow[buying.included]),
