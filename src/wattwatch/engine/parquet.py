@@ -114,7 +114,9 @@ class ChunkReader:
 
     def source(self, path: Path) -> pq.ParquetFile:
         if path not in self.sources:
-            self.sources[path] = pq.ParquetFile(path, read_dictionary=["meter_id"], memory_map=True)
+            # not memory-mapped: a worker keeps its file open, and the mapped pages it has read would stay in its
+            # resident memory, growing with the file (reading is as fast either way)
+            self.sources[path] = pq.ParquetFile(path, read_dictionary=["meter_id"], memory_map=False)
         return self.sources[path]
 
     def read(self, index: int, rows: np.ndarray, owned: set[int]) -> tuple[ReadingsChunk, InputStats]:
