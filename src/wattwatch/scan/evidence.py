@@ -172,7 +172,7 @@ def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: di
     driver holds one copy of the daily rows. No coverage: the stage has applied min_coverage already."""
     shape = (len(meters.meter_ids), ctx.n_days)
     rows = out["rows"]
-    if rows.size and rows.size == shape[0] and rows[-1] == rows.size - 1:  # every meter, in row order
+    if _every_meter(rows, shape[0]):
         kwh, zero_days = out.pop("kwh"), out.pop("zero_days")
     else:  # billing meters too (or only: then the stage had no meters and returned no rows)
         kwh, zero_days = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
@@ -185,6 +185,12 @@ def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: di
     return DailyMatrix(meters.meter_ids, ctx.first_day, kwh, None, meters.is_billing, zero_days)
 
 
+def _every_meter(rows: np.ndarray, n_meters: int) -> bool:
+    """Whether the stage's rows (ascending, unique) are every meter row 0 .. n_meters - 1: its arrays are then
+    used as they are, not copied into full-size ones (no billing meter to add)."""
+    return 0 < rows.size == n_meters and rows[-1] == n_meters - 1
+
+
 def _with_billing_meters(ctx: StageContext, daily: DailyMatrix, out: dict[str, np.ndarray], info: MeterInfo
                          ) -> dict[str, np.ndarray]:
     """Every per-meter output for every meter row: the stage's for interval meters; for billing meters the same
@@ -193,7 +199,7 @@ def _with_billing_meters(ctx: StageContext, daily: DailyMatrix, out: dict[str, n
     n = len(daily.meter_ids)
     keys = [key for key in out if key not in SERIES_KEYS and key != "rows" and not key.startswith(SUM_PREFIX)]
     stage = {key: out.pop(key) for key in keys}
-    if n and out["rows"].size == n and not daily.is_billing.any():  # the stage's rows are every row, in order
+    if _every_meter(out["rows"], n):
         return stage
     parts = [(out["rows"], stage)] if out["rows"].size else []
     no_hours = dataclasses.replace(ctx, n_feeders=0)

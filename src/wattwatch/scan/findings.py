@@ -266,8 +266,8 @@ def estimates(fused: FusedScores, i: int) -> tuple[float | None, float | None]:
     return lamp_kw, (float(unmetered) if unmetered > 0 and fused.theft[i] >= MIN_SHOWN else None)
 
 
-def estimates_text(fused: FusedScores, i: int) -> str | None:
-    lamp_kw, unmetered = estimates(fused, i)
+def estimates_text(lamp_kw: float | None, unmetered: float | None) -> str | None:
+    """The explanation's sentence for estimates() (None when it gave neither)."""
     parts = []
     if lamp_kw is not None:
         parts.append(f"about {lamp_kw:.1f} kW of lamps metered")
