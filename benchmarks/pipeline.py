@@ -7,6 +7,7 @@ import csv
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -16,6 +17,14 @@ from wattwatch.ingest import ingest_file
 from wattwatch.scan import run_scan
 from wattwatch.settings import Settings
 from wattwatch.store import connect
+
+
+class LeadScores(NamedTuple):
+    """Per premises, from leads.csv: each question's own column and the lead list's one score."""
+
+    grow: np.ndarray
+    theft: np.ndarray
+    one_list: np.ndarray
 
 
 @dataclass
@@ -30,9 +39,10 @@ class PipelineRun:
         """leads.csv's `column` per premises: score (the one lead list), grow_score or theft_score (one question)."""
         return np.array([float(self.leads[p][column]) if p in self.leads else np.nan for p in premise_ids])
 
-    def question_scores(self, premise_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(grow, theft): each question ranked by its own column, as a team working that question sorts the list."""
-        return self.scores(premise_ids, "grow_score"), self.scores(premise_ids, "theft_score")
+    def lead_scores(self, premise_ids: np.ndarray) -> LeadScores:
+        """Each question ranked by its own column, as a team working that question sorts the list, and the one list."""
+        return LeadScores(self.scores(premise_ids, "grow_score"), self.scores(premise_ids, "theft_score"),
+                          self.scores(premise_ids))
 
 
 def run_pipeline(files: dict[str, list[Path]], workdir: Path, timezone: str) -> PipelineRun:

@@ -77,8 +77,8 @@ class DatasetResult:
 def method_scores(run: PipelineRun, premise_ids: np.ndarray, tz: str, seed: int
                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """method -> (grow score, theft score) per premises."""
-    one = run.scores(premise_ids)
-    out = {WATTWATCH: run.question_scores(premise_ids), ONE_LIST: (one, one)}
+    lead = run.lead_scores(premise_ids)
+    out = {WATTWATCH: (lead.grow, lead.theft), ONE_LIST: (lead.one_list, lead.one_list)}
     view = daily_view(run.con, tz)
     for name, baseline in BASELINES.items():
         grow, theft = baseline(view, seed)
@@ -136,7 +136,7 @@ def evaluate_dataset(ds: Dataset, workdir: Path, seed: int, limit: int) -> Datas
         res.cells[method]["monthly grow AP"] = metrics(grow_m, grow, ds.truth.lookalike)["AP"]
     res.counts["monthly grows"] = float(grow_m.positive.sum())
     if limit:
-        res.details += describe(grow_m, ds, monthly.question_scores(ds.truth.premise_id)[0], monthly, limit,
+        res.details += describe(grow_m, ds, monthly.lead_scores(ds.truth.premise_id).grow, monthly, limit,
                                 "monthly grow")
     monthly.con.close()
     res.seconds["monthly twin, all methods"] = time.perf_counter() - clock

@@ -18,7 +18,7 @@ import numpy as np
 
 from benchmarks.datasets import Dataset
 from benchmarks.evaluate import Question, metrics
-from benchmarks.pipeline import PipelineRun, run_pipeline
+from benchmarks.pipeline import LeadScores, PipelineRun, run_pipeline
 from benchmarks.sales_eval import (BULK_ROLES, GROW_ROLES, SaleTruth, bulk_buyers, buying_grows, link_quality,
                                    linked_premises, load_sale_truth, read_links, shared_fields, with_sales_columns)
 from wattwatch.linkage import LinkResult, link_sales, load_models
@@ -72,12 +72,10 @@ def evaluate_sales(ds: Dataset, run: PipelineRun, grow_q: Question, theft_q: Que
     res.seconds["wattwatch without sales"] = bare.seconds
     scores = {}
     for name, r in zip(RUNS, (run, bare)):
-        grow, theft = r.question_scores(ds.truth.premise_id)
-        one = r.scores(ds.truth.premise_id)
-        scores[name] = (grow, theft, one)
-        g, th = metrics(grow_q, grow, ds.truth.lookalike), metrics(theft_q, theft, ds.truth.lookalike)
+        scores[name] = lead = r.lead_scores(ds.truth.premise_id)
+        g, th = metrics(grow_q, lead.grow, ds.truth.lookalike), metrics(theft_q, lead.theft, ds.truth.lookalike)
         res.grow[name] = {"grow AP": g["AP"], "grow P@k": g["P@k"], "theft AP": th["AP"],
-                          **with_sales_columns(grow_q, theft_q, ds.truth, t, grow, theft, one)}
+                          **with_sales_columns(grow_q, theft_q, ds.truth, t, *lead)}
     bare.con.close()
     res.counts.update({"hidden grows": res.grow[RUNS[0]].pop("hidden grows"),
                        "grows (k)": float(grow_q.positive.sum())})
@@ -105,7 +103,7 @@ def _receipt(row: dict[str, str]) -> str:
 
 
 def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarray, result: LinkResult,
-                   grow_q: Question, theft_q: Question, scores: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   grow_q: Question, theft_q: Question, scores: LeadScores,
                    limit: int) -> list[str]:
     """Wrong links, missed grow links, bulk buyers high in the grow ranking and hidden grows left low."""
     sales = _rows(ds.files["sales"][0], "sale_id")
@@ -138,7 +136,7 @@ def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarr
     for p, r in zip(t.premise_id, t.role):
         if p is not None and r in BULK_ROLES:
             roles.setdefault(p, set()).add(r)
-    for q, question_scores in zip((grow_q, theft_q), scores):
+    for q, question_scores in ((grow_q, scores.grow), (theft_q, scores.theft)):
         idx = np.flatnonzero(q.included)
         order = idx[ranking(q.positive[idx], question_scores[idx])]
         k = int(q.positive.sum())
@@ -151,7 +149,7 @@ def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarr
                        f"{_lead(run, pid)}")
     buying = buying_grows(ds.truth, t)
     bidx = np.flatnonzero(buying.included)
-    border = bidx[ranking(buying.positive[bidx], scores[2][bidx])]  # the one lead list, as hidden found@K
+    border = bidx[ranking(buying.positive[bidx], scores.one_list[bidx])]  # the one lead list, as hidden found@K
     kb = int(buying.positive.sum())
     lines_of = Counter(p for p in linked if p is not None)
     low = [(r + 1, i) for r, i in enumerate(border) if r >= kb and buying.positive[i] and not ds.truth.grow_visible[i]]
