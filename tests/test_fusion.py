@@ -59,9 +59,12 @@ def naive_fuse(x, i):
     explained = growth if coherent else lookalike
     increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
     peers = z(x["peer_score"][i]) * (1.0 - explained)
-    if not (lit or x["is_billing"][i] or timed):
-        increase *= F.NO_BLOCK_KEEP
-        peers *= F.NO_BLOCK_KEEP
+    if not (x["is_billing"][i] or coherent):  # coherent includes kit bought just before the rise
+        light = z(x["lighting_score"][i])
+        span = F.CLEAR_BLOCK_LIGHTING - F.COHERENT_MIN_LIGHTING
+        clarity = min(max((light - F.COHERENT_MIN_LIGHTING) / span, 0.0), 1.0) if first >= 0 else 0.0
+        increase *= F.NO_BLOCK_KEEP + (1 - F.NO_BLOCK_KEEP) * clarity
+        peers *= F.NO_BLOCK_KEEP + (1 - F.NO_BLOCK_KEEP) * clarity
     grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
     purchases = clip(x["purchase_score"][i]) * (F.GREENHOUSE_KEEP if x["category"][i] == F.AGRICULTURAL else 1.0)
     meter_signs = lit or increase >= F.MIN_CORROBORATION or z(x["drop_score"][i]) >= F.MIN_CORROBORATION
@@ -82,7 +85,7 @@ def naive_fuse(x, i):
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
     scale = (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
-    score = (1 - (1 - grow) * (1 - theft)) * scale
+    score = max(grow, theft) * scale
     return score, grow, theft, new_block, coherent, grow * scale, theft * scale
 
 
@@ -200,3 +203,19 @@ def test_onset_is_the_lamp_block_else_a_clear_rise():
     onset = F.onset_days(np.array([0.5, 0.0, 0.0, 0.5]), np.array([40, 40, -1, -1]),
                          np.array([0.0, 50.0, 5.0, 50.0]), np.array([-1, 30, 30, 20]))
     assert onset.tolist() == [40, 30, -1, 20]
+
+
+def test_a_faint_block_lends_a_rise_part_of_its_weight_a_clear_one_all():
+    rise = dict(increase_score=[60.0], increase_change_day=[10], peer_score=[0.4], first_block_day=[200])
+    none, faint, half, clear = (one(**rise, lighting_score=[v]) for v in (0.0, 0.1, 0.3, 0.5))
+    assert not any(r.coherent[0] for r in (none, faint, half, clear))  # the block began long after the rise
+    assert none.increase[0] == pytest.approx(0.6 * F.NO_BLOCK_KEEP) == faint.increase[0]
+    assert faint.increase[0] < half.increase[0] < clear.increase[0] == pytest.approx(0.6)
+    assert half.peers[0] == pytest.approx(0.4 * (F.NO_BLOCK_KEEP + 1.0) / 2)
+
+
+def test_the_lead_score_is_the_stronger_question():
+    grow_only = one(lighting_score=[0.6], first_block_day=[60], new_block=[True])
+    both = one(lighting_score=[0.6], first_block_day=[60], new_block=[True], drop_score=[0.04])
+    assert 0 < both.theft[0] < both.grow[0]
+    assert both.score[0] == pytest.approx(100 * both.grow[0]) == pytest.approx(grow_only.score[0])
