@@ -34,6 +34,15 @@ def numpy_quantile_over_days(values: np.ndarray, q: float) -> np.ndarray:
     return np.where(count > 0, out, np.nan)
 
 
+def evening_days(hourly: np.ndarray) -> np.ndarray:
+    """[m, d, 24] noon-to-noon days laid out as an array (the kernels read them in place): hour 0 = 12:00 of day j,
+    hour 12 = 00:00 of day j + 1 (NaN after the last)."""
+    m, d, _ = hourly.shape
+    nxt = np.full((m, d, 12), np.nan)
+    nxt[:, :-1] = hourly[:, 1:, :12]
+    return np.concatenate([hourly[:, :, 12:], nxt], axis=2)
+
+
 def numpy_ev_day_stats(evening: np.ndarray, valid: np.ndarray, quantile: float, min_kw: float):
     """(hot hours, hot runs, hot excess, first hot hour, peak hot excess) per evening day, as ev_day_stats."""
     m, d, _ = evening.shape

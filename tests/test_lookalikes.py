@@ -14,7 +14,7 @@ import statistics
 import numpy as np
 import pytest
 
-from wattwatch.core.lookalike_events import EV_MAX_HOURS, EV_MIN_KW, ev_sessions, evening_days, night_shift
+from wattwatch.core.lookalike_events import EV_MAX_HOURS, EV_MIN_KW, ev_sessions, night_shift
 from wattwatch.core.lookalike_profiles import added_load, periods
 from wattwatch.core.lookalike_season import population_curve, season_measures
 from wattwatch.core.lookalikes import MARKED_MIN_SCORE, NAMES, lamp_days, lookalike_evidence
@@ -377,9 +377,8 @@ def test_measures_match_naive_twins(seed):
                   for _ in range(m)])
     has, before, after = periods(k, d)
     added = added_load(h, weekday0, has, before, after)
-    evening = evening_days(h)
-    ev = ev_sessions(evening, after)
-    nights = night_shift(evening, after, weekday0)
+    ev = ev_sessions(h, after)
+    nights = night_shift(h, after, weekday0)
     pop = population_curve(x)
     season = season_measures(x, pop, np.where((k > 0) & (k < d), k, -1))
     slow_pop = naive_population(x.tolist())

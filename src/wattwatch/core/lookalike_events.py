@@ -32,17 +32,9 @@ SHIFT_WEEKDAYS = (0, 1, 2, 3)  # Monday-Thursday evenings
 OFF_WEEKDAY = 5  # Saturday evening
 
 
-def evening_days(hourly: np.ndarray) -> np.ndarray:
-    """[m, d, 24] noon-to-noon days: hour 0 = 12:00 of day j, hour 12 = 00:00 of day j + 1 (NaN after the last)."""
-    m, d, _ = hourly.shape
-    nxt = np.full((m, d, 12), np.nan)
-    nxt[:, :-1] = hourly[:, 1:, :12]
-    return np.concatenate([hourly[:, :, 12:], nxt], axis=2)
-
-
-def ev_sessions(evening: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
-    """EV measures over the evening days of the after period (module doc)."""
-    valid, n_hot, runs, energy, start, peak = ev_day_stats(evening, after, MIN_DAY_HOURS, QUIET_QUANTILE, EV_MIN_KW)
+def ev_sessions(hourly: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
+    """EV measures over the evening days of the after period (module doc), from the local days [m, d, 24]."""
+    valid, n_hot, runs, energy, start, peak = ev_day_stats(hourly, after, MIN_DAY_HOURS, QUIET_QUANTILE, EV_MIN_KW)
     session = valid & (runs == 1) & (n_hot <= EV_MAX_HOURS) & (energy >= EV_MIN_KWH)
     n_days = session.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -65,11 +57,12 @@ def _spread(values: np.ndarray) -> np.ndarray:
     return MAD_TO_SIGMA * row_median(np.abs(values - centre[:, None]))
 
 
-def night_shift(evening: np.ndarray, after: np.ndarray, first_weekday: int) -> dict[str, np.ndarray]:
-    """Median night kW of Monday-Thursday vs Saturday evening days in the after period (module doc)."""
+def night_shift(hourly: np.ndarray, after: np.ndarray, first_weekday: int) -> dict[str, np.ndarray]:
+    """Median night kW of Monday-Thursday vs Saturday evening days in the after period (module doc), from the local
+    days [m, d, 24]."""
     n_hours = NIGHT_HOURS.stop - NIGHT_HOURS.start
-    level = night_levels(evening, NIGHT_HOURS.start, NIGHT_HOURS.stop, n_hours - 1)  # a DST night keeps 7 of 8 hours
-    weekday = (first_weekday + np.arange(evening.shape[1])) % 7
+    level = night_levels(hourly, NIGHT_HOURS.start, NIGHT_HOURS.stop, n_hours - 1)  # a DST night keeps 7 of 8 hours
+    weekday = (first_weekday + np.arange(hourly.shape[1])) % 7
     on = after & np.isin(weekday, SHIFT_WEEKDAYS)[None, :]
     off = after & (weekday == OFF_WEEKDAY)[None, :]
     return {

@@ -43,7 +43,7 @@ import numpy as np
 
 from wattwatch.core.blocks import row_median
 from wattwatch.core.increase import strange_increase
-from wattwatch.core.lookalike_events import evening_days, ev_sessions, night_shift
+from wattwatch.core.lookalike_events import ev_sessions, night_shift
 from wattwatch.core.lookalike_profiles import added_load, periods
 from wattwatch.core.lookalike_season import MIN_LEVEL_KWH, population_curve, season_measures
 
@@ -175,8 +175,7 @@ def lookalike_scores(
 def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray]:
     has, before, after = periods(k, x.shape[1])
     added = added_load(hourly, first_weekday, has, before, after)
-    evening = evening_days(hourly)
-    out = {**added, **ev_sessions(evening, after), **night_shift(evening, after, first_weekday)}
+    out = {**added, **ev_sessions(hourly, after), **night_shift(hourly, after, first_weekday)}
     with np.errstate(invalid="ignore", divide="ignore"):
         rise = row_median(np.where(after, x, np.nan)) / np.maximum(row_median(np.where(before, x, np.nan)),
                                                                      MIN_LEVEL_KWH)

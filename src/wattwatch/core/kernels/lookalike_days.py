@@ -1,7 +1,8 @@
 """Compiled per-meter passes of the look-alike hourly measures: the grouped mean profiles of the added load, the
 EV days' quiet level and hot-run statistics and the night levels of the night-shift measure
 (core.lookalike_profiles, core.lookalike_events). Each reads a meter's hourly values once, where NumPy made masked
-copies, sorted all days and reduced many [m, d, 24] temporaries.
+copies, sorted all days and reduced many [m, d, 24] temporaries. The EV and night passes read the noon-to-noon
+"evening days" straight from the [m, d, 24] local days (`evening_value`) instead of a re-laid copy of them.
 
 Same results, bit for bit, as the NumPy formulations in tests/numpy_lookalikes.py: the profile sums add the days
 one by one in day order, as NumPy's einsum over the day axis does, and the hot hours' excess and the night hours
@@ -56,16 +57,32 @@ def grouped_mean_profiles(hourly, group, n_groups, min_days, min_hours):
 
 
 @njit(**KERNEL)
-def ev_day_stats(evening, after, min_hours, quantile, min_kw):
+def evening_value(hourly, i, j, k):
+    """Hour k of meter i's evening day j (noon of day j to noon of day j + 1, core.lookalike_events): hour 0 is
+    12:00 of day j, hour 12 is 00:00 of day j + 1; NaN after the last day."""
+    half = hourly.shape[2] // 2
+    if k < half:
+        return hourly[i, j, half + k]
+    if j + 1 < hourly.shape[1]:
+        return hourly[i, j + 1, k - half]
+    return np.nan
+
+
+@njit(**KERNEL)
+def ev_day_stats(hourly, after, min_hours, quantile, min_kw):
     """The valid evening days (in `after`, with at least min_hours finite hours) and per day (hot hours, hot runs,
     hot excess kWh, first hot hour, peak hot excess), where an hour is hot with an excess over the meter's quiet
     level (the lower `quantile` of its valid days' finite values at that hour) of at least min_kw. Invalid days have
-    no hot hours."""
-    m, d, h = evening.shape
+    no hot hours. `hourly` holds local days [m, d, 24]; the evening days are read from it (`evening_value`)."""
+    m, d, h = hourly.shape
     valid = np.zeros((m, d), dtype=np.bool_)
     for i in range(m):
         for j in range(d):
-            valid[i, j] = after[i, j] and finite_hours(evening[i, j]) >= min_hours
+            if after[i, j]:
+                n = 0
+                for k in range(h):
+                    n += np.int64(np.isfinite(evening_value(hourly, i, j, k)))
+                valid[i, j] = n >= min_hours
     n_hot = np.zeros((m, d), dtype=np.int64)
     runs = np.zeros((m, d), dtype=np.int64)
     energy = np.zeros((m, d))
@@ -84,7 +101,7 @@ def ev_day_stats(evening, after, min_hours, quantile, min_kw):
             if not valid[i, j]:
                 continue
             for k in range(h):
-                v = evening[i, j, k]
+                v = evening_value(hourly, i, j, k)
                 if not np.isnan(v):
                     values[k, n_values[k]] = v
                     n_values[k] += 1
@@ -102,7 +119,7 @@ def ev_day_stats(evening, after, min_hours, quantile, min_kw):
             previous_hot = False
             first = -1
             for k in range(h):
-                excess = evening[i, j, k] - quiet[k]
+                excess = evening_value(hourly, i, j, k) - quiet[k]
                 hot = excess >= min_kw
                 hot_excess[k] = excess if hot else 0.0
                 if hot:
@@ -177,10 +194,11 @@ def wirth_select(a, n, rank):
 
 
 @njit(**KERNEL)
-def night_levels(evening, lo, hi, min_hours):
-    """[m, d] mean kW of hours lo..hi-1 of each evening day with at least min_hours finite of them (NaN hours left
-    out of the mean), NaN for the other days; summed in NumPy's pairwise order, as np.nanmean does."""
-    m, d, _ = evening.shape
+def night_levels(hourly, lo, hi, min_hours):
+    """[m, d] mean kW of hours lo..hi-1 of each evening day (read from the local days `hourly`, `evening_value`)
+    with at least min_hours finite of them (NaN hours left out of the mean), NaN for the other days; summed in
+    NumPy's pairwise order, as np.nanmean does."""
+    m, d, _ = hourly.shape
     n = hi - lo
     out = np.empty((m, d))
     night = np.empty(n)
@@ -188,7 +206,7 @@ def night_levels(evening, lo, hi, min_hours):
         for j in range(d):
             n_finite, n_values = 0, 0
             for k in range(n):
-                v = evening[i, j, lo + k]
+                v = evening_value(hourly, i, j, lo + k)
                 if np.isnan(v):
                     night[k] = 0.0
                 else:
