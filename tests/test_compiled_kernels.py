@@ -49,16 +49,19 @@ def test_block_fit_equals_the_numpy_twin_on_nasty_days(n_slots):
 
 def test_block_fit_equals_the_numpy_twin_on_near_ties_and_tiny_steps():
     """Days where the two-pass search's approximate fits sit within rounding of each other or of the usability
-    floor: equal plateaus (a 6 h block inside many 8 h windows), a tiny lamp on a huge constant base, zeros."""
+    floor: equal plateaus (a 6 h block inside many 8 h windows), a tiny lamp on a huge constant base, zeros; a
+    quarter of them with a slot or two missing (a DST day, a gap: the one-pass search of every candidate)."""
     rng = np.random.default_rng(7)
     days = []
-    for _ in range(200):
+    for _ in range(400):
         base = rng.choice([0.0, 1.0, 1e6, 123.456])
         day = np.full(24, base)
         a, length = int(rng.integers(0, 24)), int(rng.integers(3, 21))
         day[(a + np.arange(length)) % 24] += rng.choice([1e-3, 1e-9 * max(base, 1.0), 0.5, 2.0])
         if rng.random() < 0.3:
             day += rng.choice([0.0, 1e-12]) * rng.integers(0, 3, 24)
+        if rng.random() < 0.25:
+            day[rng.integers(0, 24, int(rng.integers(1, 3)))] = np.nan
         days.append(day)
     assert_same_blocks(np.array(days)[None], 1.0)
 
@@ -68,8 +71,9 @@ def test_block_fit_of_one_day_one_meter_and_nothing():
     assert_same_blocks(rng.gamma(2.0, 0.5, (1, 1, 24)), 1.0)
     assert_same_blocks(np.full((1, 3, 24), np.nan), 1.0)
     for shape in [(0, 5, 24), (2, 0, 96)]:
-        blocks = fit_daily_blocks(np.zeros(shape), 24 / shape[2])
-        assert all(getattr(blocks, name).shape == shape[:2] for name in FIELDS)
+        for gates in (None, (0.5, 2.0, 1.5)):
+            blocks = fit_daily_blocks(np.zeros(shape), 24 / shape[2], describe_gates=gates)
+            assert all(getattr(blocks, name).shape == shape[:2] for name in FIELDS)
 
 
 @pytest.mark.parametrize("minutes", [15, 60])
@@ -86,6 +90,35 @@ def test_photoperiod_without_days_describes_less_and_finds_the_same(minutes):
     assert np.isnan(lean_days.contrast).sum() > np.isnan(full.days.contrast).sum()  # some days were skipped
     for name in ("observed", "start", "length", "step"):
         assert np.array_equal(getattr(lean_days, name), getattr(full.days, name), equal_nan=True)
+
+
+GATED = ("edge_share", "sharpness", "contrast")  # describe_gates' order; base and roughness come after them
+
+
+@pytest.mark.parametrize("n_slots", [24, 96])
+def test_gated_description_stops_at_the_first_failed_gate(n_slots):
+    """describe_gates: each measure is the full description's up to the first gate the day fails (NaN after it),
+    so every day passing all gates, the only ones the aggregation reads, is described in full."""
+    rng = np.random.default_rng(n_slots + 3)
+    meters, _ = synthetic_set()
+    nasty = np.concatenate([nasty_loads(rng, n_slots).reshape(1, -1, n_slots) for _ in range(40)], axis=1)
+    loads = np.stack([to_slots(x, 24 * 60 // n_slots) for x in meters]), nasty
+    gates = (0.9, 3.0, 2.0)  # stricter than the aggregation's, so that each one stops some days
+    full = [fit_daily_blocks(load, 24 / n_slots) for load in loads]
+    gated = [fit_daily_blocks(load, 24 / n_slots, describe_gates=gates) for load in loads]
+    full, gated = (DailyBlocks(*(np.concatenate([getattr(f, n).ravel() for f in fits]) for n in FIELDS))
+                   for fits in (full, gated))
+    passed = full.start >= 0
+    for name, gate in zip(GATED, gates):
+        assert np.array_equal(getattr(gated, name)[passed], getattr(full, name)[passed], equal_nan=True), name
+        assert np.isnan(getattr(gated, name)[~passed]).all(), name
+        failed = passed & ~(getattr(full, name) >= gate)
+        assert failed.any(), name
+        passed &= ~failed
+    assert passed.any()
+    for name in FIELDS:
+        assert np.array_equal(getattr(gated, name)[passed], getattr(full, name)[passed], equal_nan=True), name
+    assert np.isnan(gated.base[~passed]).all() and np.isnan(gated.roughness[~passed]).all()
 
 
 def assert_same_aggregation(days: DailyBlocks, n_slots: int, monkeypatch) -> None:

@@ -111,12 +111,15 @@ def fit_daily_blocks(
     other_length_weight: float = OTHER_LENGTH_WEIGHT,
     describe_near_hours: tuple[float, ...] | None = None,
     describe_tol_hours: float = PHOTOPERIOD_TOL_HOURS,
+    describe_gates: tuple[float, float, float] | None = None,
 ) -> DailyBlocks:
     """Best ON block of every meter-day of `load` (float64[m, d, s], NaN = missing), see the module doc.
 
     With `describe_near_hours`, only blocks within describe_tol_hours of one of those lengths get edge_kw,
     contrast, sharpness, edge_share, base and roughness (NaN elsewhere): the photoperiod aggregation reads them on
-    such days only, and describing a day costs as much as searching it."""
+    such days only, and describing a day costs as much as searching it. With `describe_gates` (minimum edge
+    share, sharpness, contrast), the measures are taken in that order and a day failing one gets NaN for those
+    after it: the aggregation reads them only on days passing all three."""
     load = np.asarray(load, dtype=np.float64)
     if load.ndim != 3:
         raise ValueError(f"load must be [meters, days, slots], got shape {load.shape}")
@@ -126,9 +129,10 @@ def fit_daily_blocks(
     described = np.ones(lengths.size, dtype=bool)
     if describe_near_hours is not None:
         described = lengths_near(lengths, slot_hours, describe_near_hours, describe_tol_hours)
+    gates = np.full(3, np.nan) if describe_gates is None else np.asarray(describe_gates, dtype=np.float64)
     observed, start, length, values = fit_days(np.ascontiguousarray(load.reshape(m * d, s)), lengths, weights,
-                                               described, float(min_valid_frac), COARSE_SLOTS, TIE_RTOL, FLOOR_FRAC,
-                                               MAD_TO_SD)
+                                               described, gates, float(min_valid_frac), COARSE_SLOTS, TIE_RTOL,
+                                               FLOOR_FRAC, MAD_TO_SD)
     floats = {name: values[i].reshape(m, d) for i, name in enumerate(FLOAT_FIELDS)}
     return DailyBlocks(observed.reshape(m, d), start.reshape(m, d), length.reshape(m, d), **floats)
 

@@ -130,11 +130,16 @@ def detect_photoperiod(
     `slot_hours` = 24 / s. `fit_params` go to `fit_daily_blocks`, the other keywords to `aggregate_days`; both
     default to the module constants (change PHOTOPERIOD_TOL_HOURS in both places together). With keep_days=False
     the result has no per-day fit (days=None) and the fit describes only the days of a photoperiod class's length,
-    the only ones the aggregation reads: the same result, faster.
+    each only as far as the day gates it passes (edge share, sharpness, contrast, in this order): the only days
+    and measures the aggregation reads, so the same result, faster.
     """
     if not keep_days:
         tol = aggregate_params.get("class_tol_hours", PHOTOPERIOD_TOL_HOURS)
-        fit_params = {"describe_near_hours": CLASS_HOURS, "describe_tol_hours": tol, **(fit_params or {})}
+        gates = tuple(aggregate_params.get(name, default) for name, default in (
+            ("min_day_edge_share", MIN_DAY_EDGE_SHARE), ("min_day_sharpness", MIN_DAY_SHARPNESS),
+            ("min_day_contrast", MIN_DAY_CONTRAST)))
+        fit_params = {"describe_near_hours": CLASS_HOURS, "describe_tol_hours": tol, "describe_gates": gates,
+                      **(fit_params or {})}
     days = fit_daily_blocks(load, slot_hours, **(fit_params or {}))
     result = aggregate_days(days, np.asarray(load).shape[2], slot_hours, **aggregate_params)
     return result if keep_days else dataclasses.replace(result, days=None)

@@ -39,9 +39,13 @@ def anchor_runs(anchors, candidates, good, step, cls, observed, n_classes, n_slo
         for kind in range(n_kinds):
             for c in range(candidates.shape[2]):
                 slot = candidates[kind, i, c]
+                if slot < 0:  # no slot: no near day, an empty run of quality 0
+                    best_quality = max(best_quality, 0.0)
+                    continue
                 for j in range(d):
-                    distance = circular_distance(anchors[kind, i, j] - slot, n_slots)
-                    near[j] = good[i, j] and slot >= 0 and distance <= tol
+                    delta = anchors[kind, i, j] - slot  # a good day's anchor and the slot are in [0, n_slots)
+                    delta = delta + n_slots if delta < 0 else delta  # delta % n_slots without a division
+                    near[j] = good[i, j] and min(delta, n_slots - delta) <= tol
                 steady_days(near, step[i], cls[i], n_classes, step_ratio, values, dense)  # the block days, then
                 dense_days(dense, cum_obs, density_half, min_density, cum_block, dense)  # those of them kept dense
                 longest_run(dense, link_gap, run_id, counts, run)
@@ -51,12 +55,6 @@ def anchor_runs(anchors, candidates, good, step, cls, observed, n_classes, n_slo
                     best_run[i] = run
                     best_dense[i] = dense
     return best_run, best_dense
-
-
-@njit(**KERNEL, inline="always")
-def circular_distance(delta, n):
-    delta = delta % n
-    return min(delta, n - delta)
 
 
 @njit(**KERNEL)
@@ -72,8 +70,8 @@ def steady_days(near, step, cls, n_classes, ratio, values, out):
                 count += 1
         if count == 0:
             continue
-        ordered = np.sort(values[:count])
-        med = 0.5 * (ordered[(count - 1) // 2] + ordered[count // 2])
+        values[:count].sort()
+        med = 0.5 * (values[(count - 1) // 2] + values[count // 2])
         for j in range(near.size):
             if near[j] and cls[j] == k and step[j] * ratio >= med and step[j] <= med * ratio:
                 out[j] = True
@@ -88,9 +86,11 @@ def dense_days(block, cum_obs, half, min_density, cum_block, out):
     for j in range(d):
         cum_block[j + 1] = cum_block[j] + block[j]
     for j in range(d):
-        lo, hi = max(j - half, 0), min(j + half + 1, d)
-        share = (cum_block[hi] - cum_block[lo]) / max(cum_obs[hi] - cum_obs[lo], 1)
-        out[j] = block[j] and share >= min_density
+        if block[j]:
+            lo, hi = max(j - half, 0), min(j + half + 1, d)
+            out[j] = (cum_block[hi] - cum_block[lo]) / max(cum_obs[hi] - cum_obs[lo], 1) >= min_density
+        else:
+            out[j] = False
 
 
 @njit(**KERNEL)

@@ -14,23 +14,27 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from wattwatch.core.kernels.medians import median_of
 from wattwatch.core.kernels.reductions import KERNEL, pairwise_sum
 
 N_FIELDS = 7  # float outputs per day: step, edge_kw, contrast, sharpness, edge_share, base, roughness
 EPS = float(np.finfo(np.float64).eps)
-RANK_SORT_MAX = 48  # days of more valid slots are sorted by argsort (see sort_valid)
+RANK_MEDIAN_MAX = 48  # medians of days up to this long come from a sort by ranks (sort_valid), of longer ones by
+# selection (valid_median, segment_medians): ranks' n^2 comparisons take twice as long at 96 slots
 # One day's work arrays (numba compiles a namedtuple of arrays like a struct): the day, its circular cumulative sums
 # and valid counts and its edge jumps and their validity over two laps (load_day), scratch values / slots, each
-# slot's deviation from its segment's median, the day's sorted values with their slots, and the two segments' values.
+# slot's deviation from its segment's median, the day's sorted values with their slots, the two segments' values,
+# each start's best fit (search_complete) and the day with two slots before it and one after (load_day).
 Workspace = namedtuple("Workspace", "x ring_sum ring_cnt jump jump_ok buf scratch scratch_slots deviation ordered "
-                                    "slot seg_in seg_out")
+                                    "slot seg_in seg_out top padded")
 
 
 @njit(**KERNEL)
-def fit_days(x, lengths, weights, described, min_valid_frac, coarse_slots, tie_rtol, floor_frac, mad_to_sd):
+def fit_days(x, lengths, weights, described, gates, min_valid_frac, coarse_slots, tie_rtol, floor_frac, mad_to_sd):
     """Best block of every row of x (float64[n, s], NaN = missing): (observed bool[n], start int64[n] (-1 none),
     length int64[n] (0 none), values float64[N_FIELDS, n] in DailyBlocks' float field order, NaN where none).
-    Only blocks whose length column is `described` get the measures after the step (the others: NaN)."""
+    Only blocks whose length column is `described` get the measures after the step (the others: NaN), and only
+    up to the first of describe()'s `gates` they fail."""
     n, s = x.shape
     observed = np.zeros(n, dtype=np.bool_)
     start = np.full(n, -1, dtype=np.int64)
@@ -39,9 +43,6 @@ def fit_days(x, lengths, weights, described, min_valid_frac, coarse_slots, tie_r
     factor = s // coarse_slots if s > coarse_slots and s % coarse_slots == 0 else 1
     n_lengths = lengths.size
     coarse_lengths = lengths // factor
-    every_start = np.arange(s)
-    every_coarse_start = np.arange(coarse_slots)
-    every_length = np.arange(n_lengths)
     near_starts = np.empty(2 * factor + 1, dtype=np.int64)
     near_lengths = np.empty(3, dtype=np.int64)
     work = workspace(s)
@@ -51,39 +52,36 @@ def fit_days(x, lengths, weights, described, min_valid_frac, coarse_slots, tie_r
     steps = np.empty_like(fits)
     for r in range(n):
         row = x[r]
-        n_valid = 0
-        for k in range(s):
-            n_valid += not np.isnan(row[k])
-        observed[r] = n_valid >= min_valid_frac * s
+        scale = load_day(row, work)
+        observed[r] = work.ring_cnt[s] >= min_valid_frac * s
+        if not observed[r]:  # not fitted: no block, whatever a search would find
+            continue
         if factor == 1:
-            scale = load_day(row, work)
-            if n_valid == s:
+            if work.ring_cnt[s] == s:
                 a, column, step = search_complete(work, scale, lengths, weights, tie_rtol, fits)
             else:
-                a, column, step = search(work, scale, every_start, every_length, lengths, weights, tie_rtol, fits,
-                                         steps)
+                a, column, step = search_every(work, scale, lengths, weights, tie_rtol, fits, steps)
         else:
             coarse_means(row, factor, coarse_x)
             coarse_scale = load_day(coarse_x, coarse_work)
             if coarse_work.ring_cnt[coarse_slots] == coarse_slots:
                 a_c, column_c, _ = search_complete(coarse_work, coarse_scale, coarse_lengths, weights, tie_rtol, fits)
             else:
-                a_c, column_c, _ = search(coarse_work, coarse_scale, every_coarse_start, every_length, coarse_lengths,
-                                          weights, tie_rtol, fits, steps)
+                a_c, column_c, _ = search_every(coarse_work, coarse_scale, coarse_lengths, weights, tie_rtol, fits,
+                                                steps)
             for i in range(2 * factor + 1):
                 near_starts[i] = (a_c * factor + i - factor) % s
             for i in range(3):
                 near_lengths[i] = min(max(column_c + i - 1, 0), n_lengths - 1)
-            scale = load_day(row, work)
             a, column, step = search(work, scale, near_starts, near_lengths, lengths, weights, tie_rtol, fits, steps)
             if a_c < 0:
                 a = -1
-        if observed[r] and a >= 0:
+        if a >= 0:
             start[r] = a
             length[r] = lengths[column]
             values[0, r] = step
             if described[column]:
-                describe(work, a, lengths[column], step, floor_frac, mad_to_sd, values, r)
+                describe(work, a, lengths[column], step, floor_frac, mad_to_sd, gates, values, r)
     return observed, start, length, values
 
 
@@ -92,31 +90,53 @@ def workspace(s):
     """A Workspace for days of s slots."""
     return Workspace(np.empty(s), np.zeros(2 * s + 1), np.zeros(2 * s + 1, dtype=np.int64), np.empty(2 * s),
                      np.empty(2 * s, dtype=np.int64), np.empty(s), np.empty(s), np.empty(s, dtype=np.int64),
-                     np.empty(s), np.empty(s), np.empty(s, dtype=np.int64), np.empty(s), np.empty(s))
+                     np.empty(s), np.empty(s), np.empty(s, dtype=np.int64), np.empty(s), np.empty(s), np.empty(s),
+                     np.empty(s + 3))
 
 
 @njit(**KERNEL)
 def load_day(row, w):
     """Copy a day into the workspace with its circular cumulative sums (NaN as 0) and valid counts over two laps,
     and the edge jumps x[k+1] - x[k-2] (0 where either is NaN; jump_ok 0/1), also over two laps so that a block's
-    end needs no modulo; returns max |x| (the tie scale)."""
+    end needs no modulo; returns max |x| (the tie scale). Each step is its own loop without modulo or branches,
+    so that all but the running sums (added one by one, as NumPy's cumsum) vectorise."""
     x, ring_sum, ring_cnt, jump, jump_ok = w.x, w.ring_sum, w.ring_cnt, w.jump, w.jump_ok
+    filled, padded = w.buf, w.padded
     s = row.size
+    n_valid = 0
+    for k in range(s):
+        v = row[k]
+        x[k] = v
+        padded[k + 2] = v
+        valid = not np.isnan(v)
+        filled[k] = v if valid else 0.0
+        n_valid += valid
+    padded[0], padded[1], padded[s + 2] = x[s - 2], x[s - 1], x[0]  # x[k-2 .. k+1] = padded[k .. k+3], circular
     scale = 0.0
     for k in range(s):
-        x[k] = row[k]
-    for i in range(2 * s):  # indices wrap by a compare, not a modulo: s is not a constant, so % is a division
-        v = x[i if i < s else i - s]
-        valid = not np.isnan(v)
-        ring_sum[i + 1] = ring_sum[i] + (v if valid else 0.0)
-        ring_cnt[i + 1] = ring_cnt[i] + valid
-        if i < s and valid and abs(v) > scale:
-            scale = abs(v)
+        v = abs(x[k])
+        scale = v if v > scale else scale  # a NaN compares false: skipped
+    total = 0.0
+    ring_sum[0] = 0.0
+    for i in range(2 * s):
+        total += filled[i if i < s else i - s]
+        ring_sum[i + 1] = total
+    if n_valid == s:
+        for i in range(2 * s + 1):
+            ring_cnt[i] = i
+    else:
+        count = 0
+        for i in range(2 * s):
+            count += not np.isnan(x[i if i < s else i - s])
+            ring_cnt[i + 1] = count
     for k in range(s):
-        d = x[k + 1 if k + 1 < s else k + 1 - s] - x[k - 2 if k >= 2 else k - 2 + s]
+        d = padded[k + 3] - padded[k]
         valid = not np.isnan(d)
-        jump[k] = jump[k + s] = d if valid else 0.0
-        jump_ok[k] = jump_ok[k + s] = valid
+        jump[k] = d if valid else 0.0
+        jump_ok[k] = valid
+    for k in range(s):
+        jump[k + s] = jump[k]
+        jump_ok[k + s] = jump_ok[k]
     return scale
 
 
@@ -137,7 +157,8 @@ def coarse_means(row, factor, out):
 @njit(**KERNEL)
 def search(w, scale, starts, length_columns, lengths, weights, tie_rtol, fits, steps):
     """Best candidate among starts x lengths[length_columns] on the loaded day `w`, first in (length column, start)
-    order among those within tie_rtol of the best fit: (start slot, length column, step); (-1, -1, NaN) if none."""
+    order among those within tie_rtol of the best fit: (start slot, length column, step); (-1, -1, NaN) if none.
+    The native refinement's few candidates; a search of every candidate is search_every or search_complete."""
     floor = tie_rtol * scale
     best = -np.inf
     k = 0
@@ -159,6 +180,36 @@ def search(w, scale, starts, length_columns, lengths, weights, tie_rtol, fits, s
         if fits[i] >= threshold:
             return starts[i % n_starts], length_columns[i // n_starts], steps[i]
     return -1, -1, np.nan
+
+
+@njit(**KERNEL)
+def search_every(w, scale, lengths, weights, tie_rtol, fits, steps):
+    """search() over every start and length of the loaded day: the same exact fits, but in loops over the starts
+    without index arrays, which the compiler vectorises, keeping each start's best fit (w.top) so that only the
+    starts holding a candidate within the tie rule are walked again to find the first one."""
+    top = w.top
+    s = w.x.size
+    floor = tie_rtol * scale
+    n_lengths = lengths.size
+    for a in range(s):
+        top[a] = -np.inf
+    for column in range(n_lengths):
+        span = lengths[column]
+        weight = weights[column]
+        k = column * s
+        for a in range(s):
+            fit, step = candidate(w, a, span, weight, floor)
+            fits[k + a] = fit
+            steps[k + a] = step
+            top[a] = fit if fit > top[a] else top[a]
+    best = -np.inf
+    for a in range(s):
+        best = max(best, top[a])
+    if not np.isfinite(best):
+        return -1, -1, np.nan
+    threshold = best - tie_rtol * abs(best)
+    chosen = first_within(top, fits, threshold, threshold, s, n_lengths)
+    return chosen % s, chosen // s, steps[chosen]
 
 
 @njit(**KERNEL, inline="always")
@@ -185,14 +236,19 @@ def search_complete(w, scale, lengths, weights, tie_rtol, fits):
     """search() over every start and length of a day with every slot valid, in two passes with the same answer:
     first each fit with reciprocals instead of divisions (the edge count is 2 and a halving is exact, so only the
     step is approximate, by at most `slack` in kW), then the exact fit (candidate()) of only the candidates that
-    the approximation cannot rule out of the tie rule, and of those whose usability it cannot decide."""
-    ring_sum, jump = w.ring_sum, w.jump
+    the approximation cannot rule out of the tie rule, and of those whose usability it cannot decide. The first
+    pass also keeps each start's best fit over the lengths (w.top, element by element, so it stays vectorised):
+    only the few starts whose best can reach the tie rule are walked again, not every candidate."""
+    ring_sum, jump, top = w.ring_sum, w.jump, w.top
     s = w.x.size
     total = ring_sum[s]
     floor = tie_rtol * scale
     slack = 16.0 * EPS * scale  # bound on the step's error: a few roundings of means no larger than scale
     n_lengths = lengths.size
     largest_size = 0.0
+    n_undecided = 0
+    for a in range(s):
+        top[a] = -np.inf
     for column in range(n_lengths):  # branch-free, so that the compiler vectorises it over the starts
         span = lengths[column]
         size = weights[column] * span * (s - span) / s
@@ -207,74 +263,133 @@ def search_complete(w, scale, lengths, weights, tie_rtol, fits):
             edge = (jump[a] - jump[b]) * 0.5
             fit = size * step * min(edge, step)
             fit = fit if (step > floor) & (edge > 0) else -np.inf
-            fits[k + a] = fit if abs(step - floor) > slack else np.nan  # NaN: too close to the floor to decide
+            decided = abs(step - floor) > slack
+            fits[k + a] = fit if decided else np.nan  # NaN: too close to the floor to decide
+            n_undecided += not decided
+            known = fit if decided else -np.inf
+            top[a] = known if known > top[a] else top[a]
+    if n_undecided:
+        for i in range(n_lengths * s):
+            if np.isnan(fits[i]):
+                a, column = i % s, i // s
+                fits[i] = candidate(w, a, lengths[column], weights[column], floor)[0]
+                top[a] = max(top[a], fits[i])
     best = -np.inf
-    for i in range(n_lengths * s):
-        if np.isnan(fits[i]):
-            fits[i] = candidate(w, i % s, lengths[i // s], weights[i // s], floor)[0]
-        best = max(best, fits[i])
+    for a in range(s):
+        best = max(best, top[a])
     if not np.isfinite(best):
         return -1, -1, np.nan
     error = 4.0 * largest_size * slack * 4.0 * scale  # bound on a fit's error (step and edge at most 2 * scale)
     keep = best - tie_rtol * abs(best) - 3.0 * error
     exact_best = -np.inf
-    for i in range(n_lengths * s):
-        if fits[i] >= keep:
-            fits[i] = candidate(w, i % s, lengths[i // s], weights[i // s], floor)[0]
-            exact_best = max(exact_best, fits[i])
-        else:
-            fits[i] = -np.inf
+    for a in range(s):  # the candidates that may fall within the tie rule, exactly; the others are out of it
+        if top[a] >= keep:
+            for column in range(n_lengths):
+                i = column * s + a
+                fits[i] = candidate(w, a, lengths[column], weights[column], floor)[0] if fits[i] >= keep else -np.inf
+                exact_best = max(exact_best, fits[i])
     if not np.isfinite(exact_best):
         return -1, -1, np.nan
-    threshold = exact_best - tie_rtol * abs(exact_best)
-    for i in range(n_lengths * s):
-        if fits[i] >= threshold:
-            a, column = i % s, i // s
-            return a, column, candidate(w, a, lengths[column], weights[column], floor)[1]
-    return -1, -1, np.nan
+    chosen = first_within(top, fits, keep, exact_best - tie_rtol * abs(exact_best), s, n_lengths)
+    a, column = chosen % s, chosen // s
+    return a, column, candidate(w, a, lengths[column], weights[column], floor)[1]
+
+
+@njit(**KERNEL, inline="always")
+def first_within(top, fits, start_min, threshold, s, n_lengths):
+    """The first candidate (column * s + start) in (length column, start) order whose fit is at least threshold,
+    among the starts whose best fit (top) is at least start_min: the tie rule, walking only those starts."""
+    chosen = n_lengths * s
+    for a in range(s):
+        if top[a] >= start_min:
+            for column in range(n_lengths):
+                i = column * s + a
+                if i < chosen and fits[i] >= threshold:
+                    chosen = i
+                    break
+    return chosen
 
 
 @njit(**KERNEL)
-def describe(w, a, span, step, floor_frac, mad_to_sd, out, r):
-    """Edge, spread, sharpness, base and roughness of the block [a, a + span) of the loaded day into out[:, r]."""
+def describe(w, a, span, step, floor_frac, mad_to_sd, gates, out, r):
+    """Edge, spread, sharpness, base and roughness of the block [a, a + span) of the loaded day into out[:, r].
+    gates (min edge share, min sharpness, min contrast; NaN: no gate): the measures are taken cheapest first and
+    the day is left after the first one that fails its gate (NaN for the later ones); the aggregation reads every
+    measure only on days passing all three, so the days it reads are described in full."""
     x, jump, jump_ok, buf, scratch, deviation = w.x, w.jump, w.jump_ok, w.buf, w.scratch, w.deviation
-    ordered, slot, seg_in, seg_out, sorter = w.ordered, w.slot, w.seg_in, w.seg_out, w.scratch_slots
     s = x.size
     b = (a + span) % s
     edge = (jump[a] - jump[b]) / (jump_ok[a] + jump_ok[b])
-    # Medians from one sort of the day: each segment's values in ascending order, their medians, each segment's
-    # deviations from its median in ascending order (walking outwards from the median), and the median of the
-    # union of the two deviation lists: the values NumPy's row medians take, without sorting four times.
-    n_valid = sort_valid(x, ordered, slot, scratch, sorter)
-    n_in = 0
-    n_out = 0
-    for i in range(n_valid):
-        if slots_since(slot[i], a, s) < span:
-            seg_in[n_in] = ordered[i]
-            n_in += 1
-        else:
-            seg_out[n_out] = ordered[i]
-            n_out += 1
-    med_in = sorted_median(seg_in, n_in)
-    med_out = sorted_median(seg_out, n_out)
-    deviations_ascending(seg_in, n_in, med_in, buf)
-    deviations_ascending(seg_out, n_out, med_out, scratch)
-    spread = mad_to_sd * merged_median(buf, n_in, scratch, n_out)
+    floor = floor_frac * step
+    out[1, r] = edge
+    out[4, r] = edge / step
+    if fails(out[4, r], gates[0]):
+        return
+    for k in range(s - 1):
+        deviation[k] = abs(x[k + 1] - x[k])
+    wiggle = valid_median(deviation[: s - 1], buf, w.slot, scratch, w.scratch_slots)
+    out[3, r] = edge / nan_max(wiggle, floor)
+    if fails(out[3, r], gates[1]):
+        return
+    med_in, med_out, mad = segment_medians(w, a, span)
+    out[2, r] = step / nan_max(mad_to_sd * mad, floor)
+    if fails(out[2, r], gates[2]):
+        return
     for k in range(s):
         deviation[k] = abs(x[k] - (med_in if slots_since(k, a, s) < span else med_out))
     wander_in = inner_mean(deviation, a, 1, span - 1, s, buf)
     wander_out = inner_mean(deviation, a, span + 1, s - 1, s, buf)
-    base = inner_mean(x, a, span, s, s, buf)
-    for k in range(s - 1):
-        deviation[k] = abs(x[k + 1] - x[k])  # the slot deviations are summed above: free for the slot changes
-    wiggle = sorted_median(buf, sort_valid(deviation[: s - 1], buf, slot, scratch, sorter))
-    floor = floor_frac * step
-    out[1, r] = edge
-    out[2, r] = step / nan_max(spread, floor)
-    out[3, r] = edge / nan_max(wiggle, floor)
-    out[4, r] = edge / step
-    out[5, r] = base
+    out[5, r] = inner_mean(x, a, span, s, s, buf)
     out[6, r] = (wander_in - wander_out) / step
+
+
+@njit(**KERNEL)
+def segment_medians(w, a, span):
+    """Each segment's median (in the block [a, a + span), out of it) and the median of every valid slot's absolute
+    deviation from its segment's median, as NumPy's row medians take them. Up to RANK_MEDIAN_MAX slots from one
+    sort of the day: each segment's values in ascending order, each segment's deviations in ascending order
+    (walking outwards from the median) and the median of the union of the two lists, without sorting four times.
+    Above it, the three medians are selected (median_of), cheaper than ranks' n^2 comparisons there."""
+    x, buf, scratch, ordered, slot, seg_in, seg_out = w.x, w.buf, w.scratch, w.ordered, w.slot, w.seg_in, w.seg_out
+    s = x.size
+    n_in = 0
+    n_out = 0
+    if s <= RANK_MEDIAN_MAX:
+        n_valid = sort_valid(x, ordered, slot, scratch, w.scratch_slots)
+        for i in range(n_valid):
+            if slots_since(slot[i], a, s) < span:
+                seg_in[n_in] = ordered[i]
+                n_in += 1
+            else:
+                seg_out[n_out] = ordered[i]
+                n_out += 1
+        med_in = sorted_median(seg_in, n_in)
+        med_out = sorted_median(seg_out, n_out)
+        deviations_ascending(seg_in, n_in, med_in, buf)
+        deviations_ascending(seg_out, n_out, med_out, scratch)
+        return med_in, med_out, merged_median(buf, n_in, scratch, n_out)
+    for k in range(s):
+        v = x[k]
+        if not np.isnan(v):
+            if slots_since(k, a, s) < span:
+                seg_in[n_in] = v
+                n_in += 1
+            else:
+                seg_out[n_out] = v
+                n_out += 1
+    med_in = median_of(seg_in, n_in, scratch)  # a zero median's sign may differ: no |deviation| does
+    med_out = median_of(seg_out, n_out, scratch)
+    for i in range(n_in):
+        buf[i] = abs(seg_in[i] - med_in)
+    for i in range(n_out):
+        buf[n_in + i] = abs(seg_out[i] - med_out)
+    return med_in, med_out, median_of(buf, n_in + n_out, scratch)
+
+
+@njit(**KERNEL, inline="always")
+def fails(value, gate):
+    """Whether a measure fails the aggregation's day gate `value >= gate` (never with gate NaN: no gate)."""
+    return not np.isnan(gate) and not value >= gate
 
 
 @njit(**KERNEL)
@@ -296,34 +411,38 @@ def inner_mean(values, a, lo, hi, s, buf):
 @njit(**KERNEL)
 def sort_valid(x, ordered, slot, values, slots):
     """The non-NaN values of x in ascending order into `ordered`, with their slots into `slot` (`values`, `slots`:
-    work arrays as long as x); returns how many. A day of up to RANK_SORT_MAX slots is sorted by ranks (each
-    value's count of smaller ones, ties by position): n^2 comparisons, but branch-free ones that the compiler
-    vectorises, about three times faster than an insertion sort's mispredicted branches at 24 slots."""
+    work arrays as long as x); returns how many. Sorted by ranks (each value's count of smaller ones and of equal
+    ones before it): n^2 comparisons, but branch-free ones that the compiler vectorises, about three times faster
+    than an insertion sort's mispredicted branches at 24 slots (longer days: RANK_MEDIAN_MAX)."""
     count = 0
     for k in range(x.size):
         if not np.isnan(x[k]):
             values[count] = x[k]
             slots[count] = k
             count += 1
-    if count > RANK_SORT_MAX:
-        order = np.argsort(values[:count], kind="mergesort")
-        for i in range(count):
-            ordered[i] = values[order[i]]
-            slot[i] = slots[order[i]]
-        return count
     for i in range(count):
         v = values[i]
         rank = 0
-        same = 0
-        for j in range(count):
-            rank += values[j] < v
-            same += values[j] == v
-        if same > 1:  # ties (rare): equal values keep their order
-            for j in range(i):
-                rank += values[j] == v
+        for j in range(count):  # equal values keep their order: one count, no branch
+            rank += (values[j] < v) | ((values[j] == v) & (j < i))
         ordered[rank] = v
         slot[rank] = slots[i]
     return count
+
+
+@njit(**KERNEL)
+def valid_median(x, buf, slot, scratch, sorter):
+    """Median of the non-NaN values of x (NaN when none), as row_median takes it: by ranks (sort_valid) up to
+    RANK_MEDIAN_MAX values, above by selecting the middle values (median_of), cheaper than ranks' n^2 there. The
+    work arrays are as long as x; buf and scratch are overwritten."""
+    if x.size <= RANK_MEDIAN_MAX:
+        return sorted_median(buf, sort_valid(x, buf, slot, scratch, sorter))
+    n = 0
+    for k in range(x.size):
+        v = x[k]
+        buf[n] = v
+        n += not np.isnan(v)
+    return median_of(buf, n, scratch)
 
 
 @njit(**KERNEL, inline="always")
