@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -158,36 +157,42 @@ def write_dataset(n: int, days: int, seed: int, workdir: Path) -> tuple[Path, Pa
 
 
 def run_measured(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS GiB of the process tree polled from /proc every 50 ms, CPU seconds of the tree)."""
-    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """(wall seconds, peak RSS GiB of the process tree, CPU seconds of the tree), both polled from /proc every 50 ms.
+    CPU is each process's last polled user + system time, summed (its last 50 ms are missed): the scan's workers
+    come from a fork server that the scan does not wait for, so the children's rusage would not hold them."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
+    cpu_of: dict[int, float] = {}
     while process.poll() is None:
-        peak = max(peak, tree_rss_bytes(process.pid))
+        rss, cpu = tree_usage(process.pid)
+        peak = max(peak, rss)
+        cpu_of.update(cpu)
         time.sleep(0.05)
     wall = time.perf_counter() - started
-    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # counts the workers too: the scan waited for them
-    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{process.stderr.read().decode(errors='replace')[-3000:]}")
-    return wall, peak / 2**30, cpu
+    return wall, peak / 2**30, sum(cpu_of.values())
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """Resident memory of a process and its children (Linux /proc); 0 once it is gone."""
+def tree_usage(pid: int) -> tuple[int, dict[int, float]]:
+    """Resident memory of a process and its descendants (Linux /proc), and each one's CPU seconds so far."""
     total = 0
+    cpu = {}
     pending = [pid]
     while pending:
         p = pending.pop()
         try:
             with open(f"/proc/{p}/statm") as f:
                 total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/stat") as f:
+                utime, stime = f.read().rsplit(")", 1)[1].split()[11:13]
+            cpu[p] = (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
             with open(f"/proc/{p}/task/{p}/children") as f:
                 pending.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return total, cpu
 
 
 def measure(n: int, days: int, seed: int, workdir: Path) -> Measurement:

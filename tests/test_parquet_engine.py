@@ -136,3 +136,25 @@ def test_every_timestamp_unit_reads_as_the_microseconds_do(registered, tmp_path,
     assert all(np.array_equal(got_us[key], got[key]) for key in got_us)
     assert stats == stats_us and stats.rejected["duplicate"] == 1 and stats.rejected["conflicting_duplicate"] == 1
     assert rejected.equals(rejected_us)
+
+
+@pytest.mark.parametrize("row_group_size", [7, 25, 10_000])  # 7: every meter straddles row groups, shares some
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_few_scattered_meters_read_as_they_do_in_one_chunk_of_every_meter(registered, tmp_path, row_group_size,
+                                                                          shuffled):
+    """The report reads its leads in one pass (each row group once, only those meters' readings): the same checked,
+    sorted readings as a chunk of every meter holds for them, repeated instants and bad rows included."""
+    rng = np.random.default_rng(row_group_size)
+    rows = readings(rng) + [("M1", 59, 9.0), ("M3", 0, 1.0), ("M3", 30, 0.5), ("M1", 61, -2.0)]
+    if shuffled:
+        rows = [rows[i] for i in rng.permutation(len(rows))]
+    write_readings(tmp_path / "r.parquet", rows, row_group_size)
+    engine = ParquetEngine(registered, Settings(), [tmp_path / "r.parquet"], workers=1)
+    every = engine.readings(np.arange(3))
+    assert every.kwh.size == 3 * 60  # one reading per meter and hour: every bad row and repeated instant out
+    for picked in ([0], [2], [2, 0], [0, 1, 2]):
+        got = engine.readings(np.array(picked))
+        mine = np.isin(every.meter_row, picked)
+        assert got.rows.tolist() == sorted(picked)
+        for name in ("meter_row", "utc_seconds", "kwh", "zero_as_missing"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(every, name)[mine], err_msg=name)

@@ -216,6 +216,10 @@ def scan(
 
 def run_pipeline(files, out_dir: Path, db: Path, settings: Settings, timezone, encoding, readings_parquet=None,
                  spark_readings=None) -> None:
+    if readings_parquet and not spark_readings:
+        from wattwatch.engine.workers import start_fork_server
+
+        start_fork_server()  # the workers' fork server loads while the scan's modules load and the register is ingested
     from rich.progress import TextColumn
 
     from wattwatch.engine.duckdb import DuckDBEngine

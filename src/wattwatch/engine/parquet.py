@@ -21,7 +21,6 @@ file carries zero_as_missing.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import pickle
 import tempfile
@@ -37,14 +36,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from numba import njit
 
 from wattwatch.core.kernels.cells import interval_minutes
 from wattwatch.core.kernels.rows import check_and_append
 from wattwatch.core.reading_checks import OK, duplicate_faults, row_faults
 from wattwatch.engine.base import ChunkKernel, Progress, ReadingsChunk, concat_outputs
-from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows, is_range
+from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows
 from wattwatch.engine.duckdb import EPOCH, DuckDBEngine
 from wattwatch.engine.matrices import BillingPeriods, MeterTable
+from wattwatch.engine.workers import pool_context
 from wattwatch.errors import InputError
 from wattwatch.ingest import reasons
 from wattwatch.ingest.zeroruns import zero_as_missing
@@ -121,11 +122,15 @@ class ChunkReader:
 
     def read(self, index: int, rows: np.ndarray, owned: set[int]) -> tuple[ReadingsChunk, InputStats]:
         """The chunk's accepted readings (sorted, duplicates and bad rows out, zero runs flagged) and its counts;
-        its rejected rows are written to rejected_dir/part-<index>.parquet."""
+        its rejected rows are written to rejected_dir/part-<index>.parquet. `rows` (ascending) may have gaps (the
+        report's scattered leads): each run of consecutive rows reads only its own row groups and readings."""
         stats = InputStats()
         rejected = []
-        lo, hi = int(rows[0]), int(rows[-1])
-        groups = sorted(set(self.groups_for(rows)) | owned)
+        spans: dict[int, list[tuple[int, int]]] = {g: [] for g in owned}  # row group -> the runs of rows it holds
+        for lo, hi in _runs(rows):
+            for g in self.groups_for(np.array([lo, hi])):
+                spans.setdefault(g, []).append((lo, hi))
+        groups = sorted(spans)
         # The accepted rows go straight into these arrays: as long as the row groups read (a sorted file: the chunk's
         # own, give or take two), at most INITIAL_ROWS to begin with (an unsorted file has every chunk read every
         # row group, but keeps only its own meters' rows), doubled when a batch might not fit.
@@ -139,22 +144,26 @@ class ChunkReader:
             for batch in table.to_batches():
                 if n + batch.num_rows > out.kwh.size:
                     out = _grown(out, n, max(2 * out.kwh.size, n + batch.num_rows))
-                rejected_at = np.empty(batch.num_rows, dtype=np.int64)  # only the pages written to are touched
-                n, rows_in, n_bad, in_order, repeat = check_and_append(
-                    *kernel_columns(batch, self.row_of), self.settings.max_kw, lo, hi, g in owned, out.meter_row,
-                    out.utc_seconds, out.kwh, out.zero_as_missing, n, rejected_at)
-                stats.rows_in += rows_in
-                ordered, repeats = ordered and in_order, repeats or repeat
-                if n_bad:  # decoded again, the slow way, for the rejected rows' ids, times and reasons
-                    bad = batch.take(pa.array(rejected_at[:n_bad]))
-                    decoded, fault, has_time, has_kwh = decode(bad, self.row_of, self.settings.max_kw)
-                    rejected.append(rejected_rows(bad.column(0), decoded, has_time, has_kwh, fault,
-                                                  np.ones(n_bad, dtype=bool), stats))
+                arrays = kernel_columns(batch, self.row_of)
+                # an owned row group's rows of no known meter are counted once: with its first run, or alone (an
+                # empty run, lo > hi) when it holds none of the chunk's meters
+                for i, (lo, hi) in enumerate(spans[g] or [(-1, -2)]):
+                    rejected_at = np.empty(batch.num_rows, dtype=np.int64)  # only the pages written to are touched
+                    n, rows_in, n_bad, in_order, repeat = check_and_append(
+                        *arrays, self.settings.max_kw, lo, hi, g in owned and i == 0, out.meter_row, out.utc_seconds,
+                        out.kwh, out.zero_as_missing, n, rejected_at)
+                    stats.rows_in += rows_in
+                    ordered, repeats = ordered and in_order, repeats or repeat
+                    if n_bad:  # decoded again, the slow way, for the rejected rows' ids, times and reasons
+                        bad = batch.take(pa.array(rejected_at[:n_bad]))
+                        decoded, fault, has_time, has_kwh = decode(bad, self.row_of, self.settings.max_kw)
+                        rejected.append(rejected_rows(bad.column(0), decoded, has_time, has_kwh, fault,
+                                                      np.ones(n_bad, dtype=bool), stats))
         kept = ReadingsBatch(out.meter_row[:n], out.utc_seconds[:n], out.kwh[:n], out.zero_as_missing[:n])
-        if ordered and is_range(rows):
+        if ordered:  # only the chunk's meters were taken
             chunk = ReadingsChunk(np.asarray(rows, dtype=np.int64), kept.meter_row, kept.utc_seconds, kept.kwh,
                                   kept.zero_as_missing)
-        else:  # out of order, or meters between lo and hi that are not the chunk's: as_chunk sorts and filters
+        else:  # as_chunk sorts; a repeated (meter, time) may then lie anywhere
             chunk, repeats = as_chunk([kept], rows), True
         fault = duplicate_faults(chunk.meter_row, chunk.utc_seconds, chunk.kwh) if repeats else None
         if fault is not None and (fault != OK).any():
@@ -227,23 +236,26 @@ class ParquetEngine(DuckDBEngine):
             for rows, out, stats in results:
                 parts.append(self._collect(rows, out, stats, progress))
             return concat_outputs(parts)
-        context = multiprocessing.get_context("spawn")  # no fork: DuckDB and Arrow threads live in this process
         with tempfile.TemporaryDirectory(prefix="wattwatch-job-") as folder:
-            # The job (meter ids, context) goes through a file: as a spawn argument it would be written into each
+            # The job (meter ids, context) goes through a file: as a start-up argument it would be written into each
             # worker's pipe, and a pipe holds 64 KB, so the workers would start one after the other.
             job = Path(folder) / "job.pickle"
             job.write_bytes(pickle.dumps((reader, kernel), protocol=pickle.HIGHEST_PROTOCOL))
+            context = pool_context()
             with context.Pool(min(self.workers, len(tasks)), initializer=_init_worker, initargs=(job,)) as pool:
-                for rows, out, stats in pool.imap_unordered(_worker_task, tasks):
+                results = pool.imap_unordered(_worker_task, tasks)
+                load_compiler()  # this process's later kernels (the driver's steps) load numba meanwhile
+                for rows, out, stats in results:
                     parts.append(self._collect(rows, out, stats, progress))
         return concat_outputs(parts)
 
     def readings(self, rows: np.ndarray) -> ReadingsChunk:
-        """A few meters' readings (one small read per meter: the report's leads are scattered over the file)."""
+        """A few meters' readings (the report's leads, scattered over the file), in one read: each row group they lie
+        in is decoded once, and only their own readings are taken from it."""
         rows = np.unique(np.asarray(rows, dtype=np.int64))
-        reader = dataclasses.replace(self._reader(), rejected_dir=None)
-        parts = [reader.read(-1, rows[i : i + 1], set())[0] for i in range(rows.size)]
-        return as_chunk([ReadingsBatch(c.meter_row, c.utc_seconds, c.kwh, c.zero_as_missing) for c in parts], rows)
+        if rows.size == 0:
+            return as_chunk([], rows)
+        return dataclasses.replace(self._reader(), rejected_dir=None).read(-1, rows, set())[0]
 
     def _reader(self) -> ChunkReader:
         return ChunkReader(self.meter_table().meter_ids, _row_groups(self.paths), self.settings, self.rejected_dir)
@@ -259,8 +271,17 @@ _WORKER: tuple[ChunkReader, ChunkKernel] | None = None
 
 
 def _init_worker(job: Path) -> None:
+    """A worker's start: its job, and numba's compiler target (already loaded where the fork server loaded it)."""
     global _WORKER
     _WORKER = pickle.loads(job.read_bytes())
+    load_compiler()
+
+
+@njit(cache=True)
+def load_compiler() -> bool:
+    """The smallest compiled function: the first call of any compiled function in a process loads numba's compiler
+    target (about 0.3 s), even when the function's machine code comes from the cache (see engine.workers)."""
+    return True
 
 
 def balanced_chunk_size(n_meters: int, meters_per_chunk: int, workers: int) -> int:
@@ -279,6 +300,14 @@ def _run_task(reader: ChunkReader, kernel: ChunkKernel, task):
     index, rows, owned = task
     chunk, stats = reader.read(index, rows, owned)
     return rows, kernel(chunk), stats
+
+
+def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) of each run of consecutive rows in `rows` (ascending): a chunk's one, or scattered meters'."""
+    rows = np.asarray(rows, dtype=np.int64)
+    starts = np.flatnonzero(np.diff(rows, prepend=rows[:1] - 2) != 1)
+    ends = np.r_[starts[1:], rows.size] - 1
+    return list(zip(rows[starts].tolist(), rows[ends].tolist()))
 
 
 def _row_groups(paths: Sequence[Path]) -> tuple[RowGroup, ...]:

@@ -1,0 +1,32 @@
+"""Where the Parquet fast path's worker processes come from: a fork server that has loaded, once, what they need.
+
+Workers are forked from a fork server (a clean process, not the scan's, where DuckDB and Arrow threads live) that
+has imported the reader, loaded numba's compiler target and made Arrow's first array() call (engine.warm) once for
+all of them: spawned workers would each pay about 0.9 s of CPU for those after the job has arrived. This module
+imports nothing heavy, so the command line can start the fork server before anything else (start_fork_server) and
+it loads while the scan's own modules are imported and the register is ingested. Where there is no fork server,
+workers are spawned and each imports and loads for itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+
+PRELOAD = ["wattwatch.engine.warm"]
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing context the scan's worker pools come from."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, without waiting for it to load (with one core there are no worker processes)."""
+    if len(os.sched_getaffinity(0)) > 1 and pool_context().get_start_method() == "forkserver":
+        multiprocessing.forkserver.ensure_running()
