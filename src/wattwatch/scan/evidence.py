@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import duckdb
 import numpy as np
@@ -28,7 +28,6 @@ from wattwatch.core.photoperiod import PhotoperiodResult
 from wattwatch.core.purchases import PurchaseEvidence
 from wattwatch.engine.base import SUM_PREFIX, Engine
 from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, MeterTable, PremisesIndex
-from wattwatch.linkage import LinkResult, LinkageSettings, link_sales
 from wattwatch.scan.meter_stage import (
     INCREASE,
     LIGHTING,
@@ -44,6 +43,9 @@ from wattwatch.scan.rowwise import chunks, rows_of
 from wattwatch.scan.sales import purchases_by_meter, sale_lines
 from wattwatch.schema import CATEGORIES
 from wattwatch.settings import Settings
+
+if TYPE_CHECKING:  # splink loads only when there are sales to link (gather_evidence)
+    from wattwatch.linkage import LinkageSettings, LinkResult
 
 CHUNK_CELLS = 4_000_000  # meter-days x 24 hours per chunk of the per-meter stage: ~32 MB per hourly array
 MeterProgress = Callable[[int], None]
@@ -158,6 +160,8 @@ def gather_evidence(
     step("feeders")
     links = purchases = None
     if con.execute("SELECT count(*) FROM sales").fetchone()[0]:
+        from wattwatch.linkage import LinkageSettings, link_sales
+
         links = link_sales(con, linkage or LinkageSettings())
         onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)

@@ -20,7 +20,6 @@ from wattwatch.core.population import category_curves, unexplained_fall
 from wattwatch.engine.base import Engine
 from wattwatch.engine.duckdb import DuckDBEngine
 from wattwatch.engine.matrices import ProfileMatrix
-from wattwatch.linkage import save_links
 from wattwatch.report.html import RunSummary, write_report
 from wattwatch.scan.evidence import Evidence, MeterProgress, StageContext, gather_evidence
 from wattwatch.scan.meter_stage import meter_series
@@ -123,7 +122,11 @@ def run_scan(
     fused = fuse_evidence(ev)
     leads = build_leads(ev, fused)
     leads_csv = write_leads_csv(out_dir / "leads.csv", leads)
-    links_csv = save_links(ev.links, out_dir) if ev.links is not None else None
+    links_csv = None
+    if ev.links is not None:
+        from wattwatch.linkage import save_links  # splink: only when sales were linked
+
+        links_csv = save_links(ev.links, out_dir)
     settings_json = out_dir / "settings.json"
     settings.save(settings_json)
     step_done("leads")

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 
 from wattwatch.core.products import GROW_LAMP_KINDS, classify_column, grow_kw
 from wattwatch.core.purchases import PurchaseEvidence, purchase_evidence
-from wattwatch.linkage.premises_link import LinkResult
 from wattwatch.scan.rowwise import rows_of
+
+if TYPE_CHECKING:
+    from wattwatch.linkage.premises_link import LinkResult
 
 _SALES = """SELECT sale_id, datediff('day', $first::DATE, CAST(timezone($tz, ts) AS DATE)) AS day, store_id, product,
        quantity, coalesce(lower(payment), '') AS payment, coalesce(watts, 'NaN'::DOUBLE) AS watts
