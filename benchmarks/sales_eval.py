@@ -24,6 +24,7 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from benchmarks.datasets import Truth
 from benchmarks.evaluate import Question
 from benchmarks.sales_words import plain
 from wattwatch.metrics import average_precision, count_in_top_k, ranking
+
+if TYPE_CHECKING:
+    from benchmarks.pipeline import LeadScores
 
 GROW_ROLES = ("grower", "straw_buyer")
 BULK_ROLES = ("greenhouse", "shop", "electrician")
@@ -158,14 +162,14 @@ def hidden_found(q: Question, scores: np.ndarray, visible: np.ndarray) -> tuple[
 
 
 def with_sales_columns(grow_q: Question, theft_q: Question, truth: Truth, t: SaleTruth,
-                       grow: np.ndarray, theft: np.ndarray, one: np.ndarray) -> dict[str, float]:
-    """The extra columns sales call for, each question ranked by its own scores (`grow`, `theft` per premises): a
-    bulk buyer high in either question would send a team to the wrong door. Hidden grows count as found within the
-    top K of the one lead list (`one`): a grow whose meter shows a bypass is found through its theft evidence."""
+                       scores: LeadScores) -> dict[str, float]:
+    """The extra columns sales call for, each question ranked by its own scores: a bulk buyer high in either
+    question would send a team to the wrong door. Hidden grows count as found within the top K of the one lead
+    list: a grow whose meter shows a bypass is found through its theft evidence."""
     buying = buying_grows(truth, t)
     bulk = bulk_buyers(truth, t)
-    found, n_hidden = hidden_found(buying, one, truth.grow_visible)
-    return {"bulk@k": float(bulk_in_top_k(grow_q, grow, bulk)),
-            "bulk@k theft": float(bulk_in_top_k(theft_q, theft, bulk)),
-            "buying-grow AP": average_precision(buying.positive[buying.included], grow[buying.included]),
+    found, n_hidden = hidden_found(buying, scores.one_list, truth.grow_visible)
+    return {"bulk@k": float(bulk_in_top_k(grow_q, scores.grow, bulk)),
+            "bulk@k theft": float(bulk_in_top_k(theft_q, scores.theft, bulk)),
+            "buying-grow AP": average_precision(buying.positive[buying.included], scores.grow[buying.included]),
             "hidden found@K": found, "hidden grows": n_hidden}

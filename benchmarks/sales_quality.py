@@ -75,7 +75,7 @@ def evaluate_sales(ds: Dataset, run: PipelineRun, grow_q: Question, theft_q: Que
         scores[name] = lead = r.lead_scores(ds.truth.premise_id)
         g, th = metrics(grow_q, lead.grow, ds.truth.lookalike), metrics(theft_q, lead.theft, ds.truth.lookalike)
         res.grow[name] = {"grow AP": g["AP"], "grow P@k": g["P@k"], "theft AP": th["AP"],
-                          **with_sales_columns(grow_q, theft_q, ds.truth, t, *lead)}
+                          **with_sales_columns(grow_q, theft_q, ds.truth, t, lead)}
     bare.con.close()
     res.counts.update({"hidden grows": res.grow[RUNS[0]].pop("hidden grows"),
                        "grows (k)": float(grow_q.positive.sum())})
@@ -103,8 +103,7 @@ def _receipt(row: dict[str, str]) -> str:
 
 
 def describe_sales(ds: Dataset, run: PipelineRun, t: SaleTruth, linked: np.ndarray, result: LinkResult,
-                   grow_q: Question, theft_q: Question, scores: LeadScores,
-                   limit: int) -> list[str]:
+                   grow_q: Question, theft_q: Question, scores: LeadScores, limit: int) -> list[str]:
     """Wrong links, missed grow links, bulk buyers high in the grow ranking and hidden grows left low."""
     sales = _rows(ds.files["sales"][0], "sale_id")
     register = _rows(ds.files["premises"][0], "premise_id")
