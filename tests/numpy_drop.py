@@ -146,3 +146,20 @@ def numpy_last_observed_median(x: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
         med = np.nanmedian(values, axis=1)
     first = np.argmax(last, axis=1)
     return np.where(enough, med, np.nan), np.where(enough, first, -1)
+
+
+def numpy_shape_similarity(kw: np.ndarray, split: np.ndarray) -> np.ndarray:
+    """1 - half the L1 distance of the normalised mean daily profiles before split and from it on (NaN without)."""
+    m, d, _ = kw.shape
+    has = split >= 0
+    after = np.arange(d)[None, :] >= np.where(has, split, d)[:, None]
+    ok = np.isfinite(kw)
+    values = np.where(ok, np.maximum(kw, 0.0), 0.0)
+    profiles = []
+    for mask in (~after, after & has[:, None]):
+        total = np.einsum("md,mdh->mh", mask.astype(np.float64), values)
+        count = np.einsum("md,mdh->mh", mask.astype(np.float64), ok.astype(np.float64))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / count
+            profiles.append(mean / mean.sum(axis=1, keepdims=True))
+    return np.where(has, 1 - 0.5 * np.abs(profiles[0] - profiles[1]).sum(axis=1), np.nan)

@@ -1,12 +1,14 @@
-"""The photoperiod aggregation's anchor search as NumPy array code over [meters, days]: the twin of the compiled
-kernel core.kernels.anchor_runs, which must give the same grow run and dense days."""
+"""The photoperiod aggregation's anchor search and run summary as NumPy array code over [meters, days]: the twins
+of the compiled kernels core.kernels.anchor_runs (the same candidate slots, grow run, dense days and dominant
+starts) and core.kernels.run_summary (the same counts and medians)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from numpy_medians import numpy_row_median
 from wattwatch.core.blocks import row_median
-from wattwatch.core.photoperiod import _circular_distance, _first_true
+from wattwatch.core.kernels import run_summary as rs
 
 
 def numpy_anchor_runs(anchors, candidates, good, step, cls, observed, n_classes, n_slots, tol, step_ratio,
@@ -74,3 +76,128 @@ def _longest_run(block, link_gap_days):
     rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
     counts = np.bincount((rows * (d + 1) + run_id)[block], minlength=m * (d + 1)).reshape(m, d + 1)
     return block & (run_id == np.argmax(counts, axis=1)[:, None])
+
+
+def numpy_candidate_slots(anchors, good, n_slots, tol, n_candidates):
+    """Per anchor kind and meter, up to n_candidates anchor slots [kinds, m, n_candidates] (-1 = none): the slots
+    whose +-tol window holds the most good days, each next one at least 2 * tol + 1 slots from those already
+    taken."""
+    picks = []
+    for anchor in anchors:
+        m, d = anchor.shape
+        rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+        hist = np.bincount((rows * n_slots + anchor)[good], minlength=m * n_slots).reshape(m, n_slots)
+        window = sum(np.roll(hist, k, axis=1) for k in range(-tol, tol + 1))
+        kind = np.full((m, n_candidates), -1, dtype=np.int64)
+        slots = np.arange(n_slots)
+        for k in range(n_candidates):
+            top = np.argmax(window, axis=1)
+            kind[:, k] = np.where(window[np.arange(m), top] > 0, top, -1)
+            window = np.where(_circular_distance(slots[None, :] - top[:, None], n_slots) <= 2 * tol, 0, window)
+        picks.append(kind)
+    return np.stack(picks)
+
+
+def numpy_dominant_starts(start, cls, run, n_classes, n_slots, tol):
+    """The dominant start [m, class]: the slot whose +-tol window holds the most run days (first on ties)."""
+    m, d = start.shape
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    keys = (rows[run] * n_classes + cls[run]) * n_slots + start[run]
+    hist = np.bincount(keys, minlength=m * n_classes * n_slots).reshape(m, n_classes, n_slots)
+    ring = np.concatenate([hist[..., -tol:], hist, hist[..., :tol]], axis=-1)
+    cum = np.concatenate([np.zeros((m, n_classes, 1), np.int64), np.cumsum(ring, axis=-1)], axis=-1)
+    window = cum[..., 2 * tol + 1 :] - cum[..., : n_slots]
+    return np.argmax(window, axis=-1)
+
+
+def numpy_summarise_runs(run, dense, observed, cls, start, dominant, length, step, base, edge_kw, contrast,
+                         edge_share, sharpness, roughness, n_classes, n_slots, gap_min_days, switch_window,
+                         switch_min_days):
+    """summarise_runs' outputs (counts, medians, weekday_edges, observed_week, run_week), each median of a
+    NaN-masked copy sorted in full."""
+    m, d = run.shape
+    dom_day = np.take_along_axis(dominant, np.maximum(cls, 0), axis=1)
+    offset = (start - dom_day + n_slots // 2) % n_slots - n_slots // 2
+    day = np.arange(d)
+    n_block = run.sum(axis=1)
+    first = _first_true(run)
+    last = np.where(n_block > 0, d - 1 - _first_true(run[:, ::-1]), -1)
+    span = (day >= first[:, None]) & (day <= last[:, None])
+    in_span = span & observed
+    n_gap = np.sum(in_span & ~run & (_gap_lengths(run, span) >= gap_min_days), axis=1)
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    week = rows * 7 + day % 7
+    observed_week = np.bincount(week[in_span], minlength=7 * m).reshape(m, 7)
+    run_week = np.bincount(week[run], minlength=7 * m).reshape(m, 7)
+    per_class = np.stack([np.sum(run & (cls == k), axis=1) for k in range(n_classes)], axis=1)
+    main_class = np.argmax(per_class, axis=1)
+    main = run & (cls == main_class[:, None])
+    main_length = numpy_row_median(np.where(main, length.astype(np.float64), np.nan))
+    with np.errstate(invalid="ignore"):
+        steady = np.sum(main & (np.abs(length - main_length[:, None]) <= 1), axis=1)
+    main_step = numpy_row_median(np.where(main, step, np.nan))
+    main_base = numpy_row_median(np.where(main, base, np.nan))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step_dev = numpy_row_median(np.abs(np.where(main, step, np.nan) / main_step[:, None] - 1.0))
+        base_dev = numpy_row_median(np.abs(np.where(main, base, np.nan) - main_base[:, None]))
+    medians = [main_length, *(numpy_row_median(np.where(run, v, np.nan))
+                              for v in (edge_kw, contrast, edge_share, sharpness, roughness)),
+               main_step, main_base, numpy_row_median(np.where(main, edge_kw, np.nan)), step_dev, base_dev]
+    weekday_edges = np.stack([numpy_row_median(np.where(main & (day % 7 == w), edge_kw, np.nan)) for w in range(7)],
+                             axis=1)
+    counts = [n_block, first, last, in_span.sum(axis=1), n_gap, main_class, main.sum(axis=1),
+              np.sum(np.where(main, offset, 0), axis=1), steady, _switch_day(run, cls, switch_window, switch_min_days),
+              _days_without_before(run, dense, observed)]
+    assert len(counts) == rs.N_COUNTS and len(medians) == rs.N_MEDIANS
+    return (np.stack(counts).astype(np.int64), np.stack(medians).reshape(rs.N_MEDIANS, m), weekday_edges,
+            observed_week, run_week)
+
+
+def _days_without_before(run, dense, observed):
+    """Observed days before the run's first day back to the last earlier day of the same block (dense)."""
+    m, d = run.shape
+    first = _first_true(run)
+    day = np.arange(d)
+    earlier = dense & (day < first[:, None])
+    last_before = np.where(earlier.any(axis=1), d - 1 - _first_true(earlier[:, ::-1]), -1)
+    between = observed & (day > last_before[:, None]) & (day < first[:, None])
+    return np.where(first >= 0, between.sum(axis=1), 0)
+
+
+def _gap_lengths(run, span):
+    """For each day inside the span, the length of the stretch of consecutive non-block days it belongs to (0 on
+    block days). The span starts and ends on block days, so every stretch is closed on both sides."""
+    m, d = run.shape
+    stretch_id = np.cumsum(run, axis=1)
+    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
+    keys = rows * (d + 1) + stretch_id
+    gap = span & ~run
+    lengths = np.bincount(keys[gap], minlength=m * (d + 1))
+    return np.where(gap, lengths[keys], 0)
+
+
+def _switch_day(run, cls, window, min_days):
+    """First 12 h block day with >= min_days 18 h block days in the `window` days before it, >= min_days 12 h block
+    days in the `window` days from it, and at most one 18 h day among those (a stray misfit); -1 if none."""
+    m, d = run.shape
+    veg = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(run & (cls == 0), axis=1)], axis=1)
+    flower = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(run & (cls == 1), axis=1)], axis=1)
+    day = np.arange(d)
+    before, after = np.maximum(day - window, 0), np.minimum(day + window, d)
+    veg_before = veg[:, day] - veg[:, before]
+    flower_after = flower[:, after] - flower[:, day]
+    veg_after = veg[:, after] - veg[:, day]
+    hit = run & (cls == 1) & (veg_before >= min_days) & (flower_after >= min_days) & (veg_after <= 1)
+    return _first_true(hit)
+
+
+def _first_true(mask):
+    """Index of the first True per row, -1 where none (also for zero columns)."""
+    if mask.shape[1] == 0:
+        return np.full(mask.shape[0], -1, dtype=np.int64)
+    return np.where(mask.any(axis=1), np.argmax(mask, axis=1), -1).astype(np.int64)
+
+
+def _circular_distance(delta, n):
+    delta = delta % n
+    return np.minimum(delta, n - delta)

@@ -13,7 +13,12 @@ import pytest
 
 from numpy_blocks import numpy_fit_daily_blocks
 from numpy_intervals import infer_interval_minutes
-from numpy_photoperiod import numpy_anchor_runs
+from numpy_photoperiod import (
+    numpy_anchor_runs,
+    numpy_candidate_slots,
+    numpy_dominant_starts,
+    numpy_summarise_runs,
+)
 from numpy_rows import numpy_check_and_append
 from numpy_zeroruns import numpy_zero_as_missing
 from test_photoperiod import nasty_loads, synthetic_set, to_slots
@@ -121,14 +126,20 @@ def test_gated_description_stops_at_the_first_failed_gate(n_slots):
     assert np.isnan(gated.base[~passed]).all() and np.isnan(gated.roughness[~passed]).all()
 
 
-def assert_same_aggregation(days: DailyBlocks, n_slots: int, monkeypatch) -> None:
-    fast = aggregate_days(days, n_slots, 24 / n_slots)
-    with monkeypatch.context() as patch:
-        patch.setattr(photoperiod, "anchor_runs", numpy_anchor_runs)
-        twin = aggregate_days(days, n_slots, 24 / n_slots)
-    for name in PhotoperiodResult.__dataclass_fields__:
-        if name != "days":
-            assert np.array_equal(getattr(fast, name), getattr(twin, name), equal_nan=True), name
+def assert_same_aggregation(days: DailyBlocks, n_slots: int, monkeypatch, **params) -> None:
+    """The aggregation with its compiled kernels, and with each NumPy twin in turn and all of them."""
+    fast = aggregate_days(days, n_slots, 24 / n_slots, **params)
+    every = {"candidate_slots": numpy_candidate_slots, "anchor_runs": numpy_anchor_runs,
+             "dominant_starts": numpy_dominant_starts, "summarise_runs": numpy_summarise_runs}
+    for twins in [{name: twin} for name, twin in every.items()] + [every]:
+        with monkeypatch.context() as patch:
+            for name, twin in twins.items():
+                patch.setattr(photoperiod, name, twin)
+            slow = aggregate_days(days, n_slots, 24 / n_slots, **params)
+        for name in PhotoperiodResult.__dataclass_fields__:
+            if name != "days":
+                got, want = getattr(fast, name), getattr(slow, name)
+                assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=True), (name, list(twins))
 
 
 @pytest.mark.parametrize("minutes", [15, 30, 60])
@@ -150,6 +161,28 @@ def test_anchor_runs_equal_the_numpy_twin_on_random_blocks(monkeypatch):
         value[:, ~found] = np.nan
         days = DailyBlocks(rng.random((m, d)) < 0.9, start, length, *value)
         assert_same_aggregation(days, 24, monkeypatch)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # an infinite contrast's credit is inf / inf
+def test_run_summary_equals_the_numpy_twin_on_nasty_day_fits(monkeypatch):
+    """The run's medians and counts on exact ties, +-inf, NaN measures on block days, zero and negative steps, a
+    single day, no day, and gates and windows at their edges (every day good, gaps of any length, no switch)."""
+    rng = np.random.default_rng(9)
+    for trial in range(40):
+        m, d = int(rng.integers(1, 6)), int(rng.choice([0, 1, 2, 30, 200]))
+        found = rng.random((m, d)) < rng.uniform(0.3, 1.0)
+        start = np.where(found, rng.choice([2, 3, 20, 21], (m, d)), -1)
+        phase = np.arange(d) < rng.integers(0, d + 1, (m, 1))  # 18 h, then 12 h
+        length = np.where(found, np.where(phase, rng.choice([18, 17, 19], (m, d)), rng.choice([12, 13], (m, d))), 0)
+        value = np.round(rng.uniform(0.5, 8.0, (7, m, d)) * 2) / 2  # many exact ties
+        value[rng.random((7, m, d)) < 0.05] = rng.choice([np.inf, -np.inf, np.nan, 0.0, -1.0])
+        value[:, ~found] = np.nan
+        value[0, rng.random((m, d)) < 0.1] = 0.0  # a zero step: deviations from it are inf or NaN
+        days = DailyBlocks(rng.random((m, d)) < 0.9, start, length, *value)
+        params = {"gap_min_days": int(rng.choice([0, 1, 3, 50])), "switch_window_days": int(rng.choice([1, 7, 30])),
+                  "switch_min_days": int(rng.choice([0, 1, 4])), "min_day_contrast": -np.inf,
+                  "min_day_sharpness": -np.inf, "min_day_edge_share": -np.inf} if trial % 2 else {}
+        assert_same_aggregation(days, 24, monkeypatch, **params)
 
 
 @pytest.mark.parametrize("n", [*range(0, 40), 127, 128, 129, 200, 255, 256, 257, 288, 1000, 4099])
@@ -262,7 +295,7 @@ def searchsorted_local(utc, starts, offsets):
 
 @pytest.mark.parametrize("zone", ["Europe/Tirane", "Asia/Tokyo"])
 @pytest.mark.parametrize("seed", range(6))
-def test_reading_cells_equal_local_time_and_the_bincount_cells(zone, seed):
+def test_reading_cells_equal_the_bincount_cells_of_the_local_times(zone, seed):
     rng = np.random.default_rng(seed)
     n_rows = int(rng.integers(1, 6))
     first = int(rng.choice([20172, 20382]))  # 2025-03-25 and 2025-10-21: the DST changes fall inside the days
@@ -270,13 +303,15 @@ def test_reading_cells_equal_local_time_and_the_bincount_cells(zone, seed):
     position, utc, kwh = chunk_readings(rng, n_rows, first, n_days)  # times read as UTC: local days shift
     flagged = (kwh == 0) & (rng.random(kwh.size) < 0.7)
     given = rng.choice([0, 0, 15, 30, 60], n_rows)  # 0: inferred from the readings
-    starts, offsets = zone_offsets(zone, int(utc.min()), int(utc.max()))
+    # the segments over the readings' span, or over its middle only: readings before the first segment start and
+    # after the last one (the first / last offset applies)
+    margin = 3 * DAY if seed % 2 == 0 else 0
+    starts, offsets = zone_offsets(zone, int(utc.min()) + margin, int(utc.max()) - margin)
     bounds = np.searchsorted(position, np.arange(n_rows + 1))
-    local, sums, counts, n_flagged, means, minutes = reading_cells(bounds, utc, kwh, flagged, given, starts, offsets,
-                                                                   first, n_days, 3600 if seed % 3 else 900)
+    sums, counts, n_flagged, means, minutes = reading_cells(bounds, utc, kwh, flagged, given, starts, offsets, first,
+                                                            n_days, 3600 if seed % 3 else 900)
     assert np.array_equal(minutes, np.where(given > 0, given, infer_interval_minutes(position, utc, n_rows)))
     want_local = searchsorted_local(utc, starts, offsets)
-    assert np.array_equal(local, want_local)
     use = ~flagged
     want_sums, want_counts = daily_sums(position[use], want_local[use], kwh[use], n_rows, first, n_days)
     assert np.array_equal(sums, want_sums) and np.array_equal(counts, want_counts)
@@ -289,10 +324,10 @@ def test_reading_cells_equal_local_time_and_the_bincount_cells(zone, seed):
 
 def test_reading_cells_of_meters_without_readings():
     empty, one = np.zeros(0, np.int64), np.zeros(1, np.int64)
-    local, sums, counts, n_flagged, means, minutes = reading_cells(np.zeros(3, np.int64), empty, np.zeros(0),
-                                                                   np.zeros(0, bool), np.zeros(2, np.int64), one, one,
-                                                                   0, 3, 900)
-    assert local.size == 0 and not sums.any() and not counts.any() and not n_flagged.any() and not minutes.any()
+    sums, counts, n_flagged, means, minutes = reading_cells(np.zeros(3, np.int64), empty, np.zeros(0),
+                                                            np.zeros(0, bool), np.zeros(2, np.int64), one, one, 0, 3,
+                                                            900)
+    assert not sums.any() and not counts.any() and not n_flagged.any() and not minutes.any()
     assert means.shape == (2, 3, 96) and np.isnan(means).all()
 
 

@@ -1,7 +1,8 @@
 """The compiled driver kernels (core.kernels.medians, .season, .drop_runs) and the detectors built on them (core
 blocks.row_median, lookalike_season, drop, runs, absence, peers) against their NumPy twins (tests/numpy_medians.py,
 numpy_season.py, numpy_drop.py), bit for bit, on nasty daily matrices: NaN days and rows, missing weeks, flat and
-DST-scaled runs, flagged zero runs, +-inf, exact ties, a single day, one meter and empty input.
+DST-scaled runs, flagged zero runs, +-inf, exact ties, a single day, one meter and empty input (and the drop's
+shape similarity on nasty hourly profiles).
 
 (Zeros are kept positive: where -0.0 and 0.0 tie at the median, NumPy's own sign depends on its sort algorithm.)"""
 
@@ -16,6 +17,7 @@ from numpy_drop import (
     numpy_flat_parts,
     numpy_last_observed_median,
     numpy_run_lengths,
+    numpy_shape_similarity,
     numpy_sliding_week_medians,
     numpy_week_medians,
     numpy_window,
@@ -166,6 +168,34 @@ def test_drop_split_equals_numpy(history, after):
     for x, zero_days, _ in cases():
         x = numpy_evidence_series(x, zero_days)
         assert_identical(drop._best_drop_split(x, history, after), numpy_best_drop_split(x, history, after))
+
+
+def nasty_profiles(rng: np.random.Generator, m: int, d: int, slots: int) -> np.ndarray:
+    """kW [m, d, slots]: a daily shape that changes at a random day, with NaN slots and days (a DST day's missing
+    hour), a slot never observed, +-inf, negative values and -0.0, all-zero meters and tiny or huge scales."""
+    kw = rng.gamma(2.0, 0.5, (m, d, slots)) * rng.choice([1e-6, 1.0, 1e4], (m, 1, 1))
+    for i in range(m):
+        kw[i, int(rng.integers(0, d + 1)):, : slots // 3] *= rng.choice([0.1, 1.0, 3.0])
+    kw[rng.random((m, d, slots)) < 0.1] = np.nan
+    kw[:, ::7, 2 % slots] = np.nan
+    kw[rng.random((m, d)) < 0.05] = np.nan
+    weird = rng.random((m, d, slots)) < 0.03
+    kw[weird] = rng.choice([np.inf, -np.inf, -1.5, -0.0, 0.0], int(weird.sum()))
+    if m:
+        kw[rng.integers(0, m), :, slots - 1] = np.nan  # a slot never observed: that meter's profile is NaN
+        kw[rng.integers(0, m)] = 0.0  # no load at all: a zero total, NaN
+    return kw
+
+
+@pytest.mark.parametrize("slots", [24, 96, 5])
+def test_shape_similarity_equals_numpy(slots):
+    rng = np.random.default_rng(slots)
+    for m, d in SHAPES:
+        kw = nasty_profiles(rng, m, d, slots)
+        split = rng.integers(-2, d + 3, m)  # none, in range, out of range (one side empty: NaN)
+        assert_identical(drop._shape_similarity(kw, split), numpy_shape_similarity(kw, split))
+        assert_identical(drop._shape_similarity(kw.astype(np.float32), split),
+                         numpy_shape_similarity(kw.astype(np.float32), split))
 
 
 def test_flat_run_equals_numpy():

@@ -3,10 +3,13 @@ chunks, sorted or not, with a toy kernel that just counts each meter's readings.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -117,6 +120,30 @@ def test_the_one_pass_check_keeps_and_rejects_what_decode_and_masks_do(unit):
             assert np.array_equal(array[: got[0]], want[keep])
 
 
+@pytest.mark.parametrize("unit", ["s", "ns"])
+def test_columns_read_from_arrows_buffers_equal_arrows_own_conversions(unit):
+    """The reader builds and reads its Arrow arrays through their buffers (pa.array, pa.scalar and a boolean's
+    to_numpy would import pandas in every worker): the same values and nulls as Arrow's own conversions, on sliced
+    columns with nulls."""
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        batch = nasty_batch(rng, int(rng.integers(0, 200)), unit, True, pa.float32(), True)
+        ids, ts, kwh, flags = batch.columns
+        for column, fill in ((ids.indices, len(ids.dictionary)), (ts.cast(pa.int64()), 0),
+                             (kwh.cast(pa.float64()), np.nan), (flags, False)):
+            assert np.array_equal(parquet._present(column), column.is_valid().to_numpy(zero_copy_only=False))
+            want = pc.fill_null(column, fill).to_numpy(zero_copy_only=False)
+            assert np.array_equal(parquet._filled(column, fill), want, equal_nan=True)
+        n = batch.num_rows
+        missing = rng.random(n) < 0.3
+        for values, kind in ((rng.integers(-10**12, 10**12, n), pa.int64()), (rng.random(n), pa.float64()),
+                             (rng.integers(0, 8, n).astype(np.int8), pa.int8())):
+            assert parquet.arrow_array(values, kind, missing).equals(pa.array(values, kind, mask=missing))
+            assert parquet.arrow_array(values, kind).equals(pa.array(values, kind))
+        names = rng.choice(["", "M1", "Tiranë", "ZZ9-ω"], n).tolist()
+        assert parquet.string_array(names).equals(pa.array(names, pa.string()))
+
+
 @pytest.mark.parametrize("unit", ["s", "ms", "ns"])
 def test_every_timestamp_unit_reads_as_the_microseconds_do(registered, tmp_path, unit):
     rows = readings(np.random.default_rng(1)) + [("M1", 60, 0.0), ("M1", 60, 0.0), ("M2", 61, 1.0), ("M2", 61, 2.0)]
@@ -158,3 +185,31 @@ def test_a_few_scattered_meters_read_as_they_do_in_one_chunk_of_every_meter(regi
         assert got.rows.tolist() == sorted(picked)
         for name in ("meter_row", "utc_seconds", "kwh", "zero_as_missing"):
             np.testing.assert_array_equal(getattr(got, name), getattr(every, name)[mine], err_msg=name)
+
+
+REUSE_CHECK = """
+import resource, sys
+import numpy as np
+from wattwatch.engine.workers import keep_freed_memory
+if sys.argv[1] == "keep" and not keep_freed_memory():
+    print("unsupported")
+    raise SystemExit
+faults = []
+for _ in range(3):  # a chunk's 64 MB array, freed before the next chunk's
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    np.ones(8 << 20)
+    faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+print(faults[-1])
+"""
+
+
+def test_a_worker_keeps_the_memory_a_chunk_freed_for_the_next_one():
+    """Workers call keep_freed_memory: a chunk-sized array freed and made again reuses its pages instead of
+    faulting fresh zeroed ones in (each in a fresh process, whose malloc the test must not change)."""
+    def faults(mode):
+        done = subprocess.run([sys.executable, "-c", REUSE_CHECK, mode], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+    kept = faults("keep")
+    if kept == "unsupported":
+        pytest.skip("malloc is not glibc's")
+    assert int(kept) < 100 < int(faults("default"))

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wattwatch.core.increase import MAD_TO_SIGMA, MIN_LEVEL_KWH, MIN_REL_SPREAD, T_EPS, candidate_days
-from wattwatch.core.kernels.drop_runs import best_drop_splits, evidence_days, flat_runs
+from wattwatch.core.kernels.drop_runs import best_drop_splits, evidence_days, flat_runs, shape_similarities
 from wattwatch.core.kernels.medians import window_medians, year_ago_medians
 from wattwatch.core.runs import first_true, weeks_below
 
@@ -87,7 +87,7 @@ BLOCK_MIN_DAYS = 7
 BLOCK_MIN_SHARE = 0.25  # ... and on a quarter of the observed days after it: a grow lights most days, while a few
 # block-like days of a building's own schedule late in the series are no lamps burning past a bypass
 BLOCK_GAIN = 1.0  # squares the miss probability: 0.3 -> 0.51, 0.6 -> 0.84
-HOURLY_CHUNK = 512  # rows per hourly profile chunk: bounds the [rows, days, 24] temporaries
+HOURLY_CHUNK = 512  # rows per hourly profile chunk: bounds a float64 copy of a float32 [rows, days, 24] profile
 
 
 @dataclass(frozen=True)
@@ -170,10 +170,7 @@ def drop_shape_similarity(
     """Step 8 alone, per meter from its own rows (the change day is step 1's, found again from the daily row): what
     a streaming scan measures chunk by chunk so the drop itself needs no hourly array. NaN without a change."""
     x = evidence_series(np.asarray(kwh_daily, dtype=np.float64), np.asarray(zero_days, dtype=bool))
-    k = _best_drop_split(x, min_history_days, min_after_days)
-    has = k >= 0
-    after = np.arange(x.shape[1])[None, :] >= np.where(has, k, x.shape[1])[:, None]
-    return np.where(has, _shape_similarity(kw_hourly, ~after, after & has[:, None]), np.nan)
+    return _shape_similarity(kw_hourly, _best_drop_split(x, min_history_days, min_after_days))
 
 
 def evidence_series(x: np.ndarray, zero_days: np.ndarray) -> np.ndarray:
@@ -230,21 +227,12 @@ def _flat_run(x, zero_days):
     }
 
 
-def _shape_similarity(kw_hourly, before, after):
-    """1 - half the L1 distance of the normalised mean daily profiles before and after (module doc, step 8)."""
-    out = []
-    for i in range(0, len(before), HOURLY_CHUNK):
-        kw = np.asarray(kw_hourly[i : i + HOURLY_CHUNK], dtype=np.float64)
-        ok = np.isfinite(kw)
-        values = np.where(ok, np.maximum(kw, 0.0), 0.0)
-        profiles = []
-        for mask in (before[i : i + HOURLY_CHUNK], after[i : i + HOURLY_CHUNK]):
-            total = np.einsum("md,mdh->mh", mask.astype(np.float64), values)
-            count = np.einsum("md,mdh->mh", mask.astype(np.float64), ok.astype(np.float64))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = total / count
-                profiles.append(mean / mean.sum(axis=1, keepdims=True))
-        out.append(1 - 0.5 * np.abs(profiles[0] - profiles[1]).sum(axis=1))
+def _shape_similarity(kw_hourly, split):
+    """1 - half the L1 distance of the normalised mean daily profiles before and from the change day `split` (-1:
+    none, NaN) (module doc, step 8), compiled per meter (core.kernels.drop_runs.shape_similarities)."""
+    chunks = range(0, len(split), HOURLY_CHUNK)
+    out = [shape_similarities(np.asarray(kw_hourly[i : i + HOURLY_CHUNK], dtype=np.float64),
+                              np.asarray(split[i : i + HOURLY_CHUNK], dtype=np.int64)) for i in chunks]
     return np.concatenate(out) if out else np.zeros(0)
 
 
@@ -298,7 +286,7 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
 
     similarity = np.full(m, np.nan)
     if kw_hourly is not None:
-        similarity = np.where(has, _shape_similarity(kw_hourly, ~after, after & has[:, None]), np.nan)
+        similarity = _shape_similarity(kw_hourly, np.where(has, k, -1))
     nan = np.nan
     return {
         "score": np.clip(score, 0.0, 1.0),

@@ -55,9 +55,10 @@ from wattwatch.core.blocks import (
     PHOTOPERIOD_TOL_HOURS,
     DailyBlocks,
     fit_daily_blocks,
-    row_median,
 )
-from wattwatch.core.kernels.anchor_runs import anchor_runs
+from wattwatch.core.kernels import run_summary as rs
+from wattwatch.core.kernels.anchor_runs import anchor_runs, candidate_slots, dominant_starts
+from wattwatch.core.kernels.run_summary import summarise_runs
 
 # Photoperiod classes: vegetative 18/6 and flowering 12/12, in this order (class index 0, 1). Fitted lengths within
 # PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h and 11-13 h on whole-hour candidates, which
@@ -88,6 +89,7 @@ ROUGHNESS_HALF = 0.3  # plateau roughness giving half credit: lamps sit near 0 (
 # block holds a household's evening peak), an occupied building's plateau wanders well above
 STEP_CV_HALF = 0.1  # step CV giving half credit: lamps draw the same kW every day, HVAC follows the weather
 WEEKDAY_SPREAD_HALF = 0.25  # weekday step spread giving half credit (a building's Sunday plateau differs)
+RUN_FIELDS = ("step", "base", "edge_kw", "contrast", "edge_share", "sharpness", "roughness")  # summarise_runs' order
 
 
 @dataclass(frozen=True)
@@ -188,17 +190,26 @@ def aggregate_days(
     tol = max(1, int(round(start_tol_hours / slot_hours)))
     # Per anchor kind and candidate slot: the near good days with a steady step, kept where dense, linked into
     # runs; the run with the best quality wins (core.kernels.anchor_runs, compiled, one meter at a time).
-    anchors = np.stack(_anchor_slots(days, n_slots)).astype(np.int64)
-    candidates = np.stack([_candidate_slots(anchor, good, n_slots, tol, n_anchor_candidates) for anchor in anchors])
+    anchors = np.stack(_anchor_slots(days, n_slots)).astype(np.int64, copy=False)
+    candidates = candidate_slots(anchors, good, n_slots, tol, n_anchor_candidates)
     run, dense = anchor_runs(anchors, candidates, good, np.asarray(days.step, dtype=np.float64), cls,
                              np.asarray(days.observed, dtype=bool), len(CLASS_HOURS), n_slots, tol,
                              float(step_ratio), int(density_half_days), float(min_density), int(link_gap_days))
-    offset, dominant = _start_offsets(days.start, cls, run, n_slots, tol)
+    start = np.asarray(days.start, dtype=np.int64)
+    dominant = dominant_starts(start, cls, run, len(CLASS_HOURS), n_slots, tol)
+    fields = (np.asarray(getattr(days, name), dtype=np.float64) for name in RUN_FIELDS)
+    # the run's counts and medians per meter (core.kernels.run_summary, compiled, one meter at a time)
+    counts, medians, weekday_edges, observed_week, run_week = summarise_runs(
+        run, dense, np.asarray(days.observed, dtype=bool), cls, start, dominant,
+        np.asarray(days.length, dtype=np.int64), *fields, len(CLASS_HOURS), n_slots, int(gap_min_days),
+        int(switch_window_days), int(switch_min_days))
     halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
-    summary = _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves)
-    onset = _onset(run, dense, days.observed, new_block_min_days)
+    summary = _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
+                         halves)
+    without = counts[rs.WITHOUT]
     return PhotoperiodResult(
-        **summary, **onset, switch_day=_switch_day(run, cls, switch_window_days, switch_min_days), is_block=run,
+        **summary, switch_day=counts[rs.SWITCH], days_without_before=without,
+        new_block=(counts[rs.FIRST] >= 0) & (without >= new_block_min_days), is_block=run,
         in_added_load=np.zeros(m, dtype=bool),
         days=days,
     )
@@ -211,100 +222,25 @@ def _anchor_slots(days, n_slots):
     return days.start, off
 
 
-def _circular_distance(delta, n):
-    delta = delta % n
-    return np.minimum(delta, n - delta)
-
-
-def _candidate_slots(anchor, good, n_slots, tol, n_candidates):
-    """Per meter, up to n_candidates anchor slots [m, n_candidates] (-1 = none): the slots whose +-tol window holds
-    the most good days, each next one at least 2 * tol + 1 slots from those already taken (a peak's shoulders are
-    the same block). Counted over all days, the grow's slot is one of a few peaks even when a background's own
-    blocks fill more days in the year."""
-    m, d = anchor.shape
-    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
-    hist = np.bincount((rows * n_slots + anchor)[good], minlength=m * n_slots).reshape(m, n_slots)
-    window = sum(np.roll(hist, k, axis=1) for k in range(-tol, tol + 1))
-    picks = np.full((m, n_candidates), -1, dtype=np.int64)
-    slots = np.arange(n_slots)
-    for k in range(n_candidates):
-        top = np.argmax(window, axis=1)
-        picks[:, k] = np.where(window[np.arange(m), top] > 0, top, -1)
-        window = np.where(_circular_distance(slots[None, :] - top[:, None], n_slots) <= 2 * tol, 0, window)
-    return picks
-
-
-def _onset(run, dense, observed, min_days):
-    """When the block began: observed days before the run's first day back to the last earlier day of the same
-    block (same clock anchor, dense), and whether that is at least min_days (a new block, not a lifelong one)."""
-    m, d = run.shape
-    first = _first_true(run)
-    day = np.arange(d)
-    earlier = dense & (day < first[:, None])
-    last_before = np.where(earlier.any(axis=1), d - 1 - _first_true(earlier[:, ::-1]), -1)
-    between = observed & (day > last_before[:, None]) & (day < first[:, None])
-    without = np.where(first >= 0, between.sum(axis=1), 0)
-    return {"days_without_before": without.astype(np.int64), "new_block": (first >= 0) & (without >= min_days)}
-
-
-def _start_offsets(start, cls, good, n_slots, tol):
-    """Circular offset (slots) of each day's start from its class's dominant start, and the dominant start [m, class]:
-    the slot whose +-tol window holds the most good days (first such slot on ties)."""
-    m, d = start.shape
-    n_cls = len(CLASS_HOURS)
-    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
-    keys = (rows[good] * n_cls + cls[good]) * n_slots + start[good]
-    hist = np.bincount(keys, minlength=m * n_cls * n_slots).reshape(m, n_cls, n_slots)
-    ring = np.concatenate([hist[..., -tol:], hist, hist[..., :tol]], axis=-1)
-    cum = np.concatenate([np.zeros((m, n_cls, 1), np.int64), np.cumsum(ring, axis=-1)], axis=-1)
-    window = cum[..., 2 * tol + 1 :] - cum[..., : n_slots]
-    dominant = np.argmax(window, axis=-1)  # [m, n_cls]
-    dom_day = np.take_along_axis(dominant, np.maximum(cls, 0), axis=1)
-    return (start - dom_day + n_slots // 2) % n_slots - n_slots // 2, dominant
-
-
-def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persist_days, halves) -> dict:
-    m, d = run.shape
-    day = np.arange(d)
-    n_block = run.sum(axis=1)
+def _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
+               halves) -> dict:
+    """The result's per-meter fields from the run's counts and medians (core.kernels.run_summary)."""
+    n_block, first, last = counts[rs.N_BLOCK], counts[rs.FIRST], counts[rs.LAST]
+    n_main = counts[rs.N_MAIN]
     has = n_block > 0
-    first = _first_true(run)
-    last = np.where(has, d - 1 - _first_true(run[:, ::-1]), -1)
-    span = (day >= first[:, None]) & (day <= last[:, None])
-    observed = span & days.observed
-    n_obs = observed.sum(axis=1)
-    coverage = np.where(has, n_block / np.maximum(n_obs, 1), 0.0)
-
-    gap_len = _gap_lengths(run, span)
-    n_gap = np.sum(observed & ~run & (gap_len >= gap_min_days), axis=1)
-
-    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
-    wk = rows * 7 + day % 7
-    obs_wk = np.bincount(wk[observed], minlength=7 * m).reshape(m, 7)
-    run_wk = np.bincount(wk[run], minlength=7 * m).reshape(m, 7)
+    coverage = np.where(has, n_block / np.maximum(counts[rs.N_OBSERVED], 1), 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        least = np.min(np.where(obs_wk > 0, run_wk / np.maximum(obs_wk, 1), np.inf), axis=1)
+        least = np.min(np.where(observed_week > 0, run_week / np.maximum(observed_week, 1), np.inf), axis=1)
         weekly = np.where(has, np.clip(least / coverage, 0.0, 1.0), 0.0)
 
-    n_cls = np.stack([np.sum(run & (cls == k), axis=1) for k in range(len(CLASS_HOURS))], axis=1)
-    main_cls = np.argmax(n_cls, axis=1)
-    in_dom = run & (cls == main_cls[:, None])
-    mean_offset = np.sum(np.where(in_dom, offset, 0), axis=1) / np.maximum(in_dom.sum(axis=1), 1)
-    dom_start = np.take_along_axis(dominant, main_cls[:, None], axis=1)[:, 0]
+    mean_offset = counts[rs.OFFSET_SUM] / np.maximum(n_main, 1)
+    dom_start = np.take_along_axis(dominant, counts[rs.MAIN_CLASS, :, None], axis=1)[:, 0]
     on_hour = np.where(has, ((dom_start + mean_offset) * slot_hours) % 24.0, np.nan)
-    main_length = row_median(np.where(in_dom, days.length.astype(np.float64), np.nan))
-    hours_on = main_length * slot_hours
-    with np.errstate(invalid="ignore"):
-        steady_length = np.sum(in_dom & (np.abs(days.length - main_length[:, None]) <= 1), axis=1)
-    length_steadiness = np.where(has, steady_length / np.maximum(in_dom.sum(axis=1), 1), 0.0)
+    hours_on = medians[rs.MAIN_LENGTH] * slot_hours
+    length_steadiness = np.where(has, counts[rs.N_STEADY] / np.maximum(n_main, 1), 0.0)
+    step_cv, weekday_spread = _day_to_day(medians, weekday_edges)
 
-    step_cv, weekday_spread = _day_to_day(days, in_dom)
-
-    lamp_kw = row_median(np.where(run, days.edge_kw, np.nan))
-    contrast = row_median(np.where(run, days.contrast, np.nan))
-    edge_share = row_median(np.where(run, days.edge_share, np.nan))
-    sharpness = row_median(np.where(run, days.sharpness, np.nan))
-    roughness = row_median(np.where(run, days.roughness, np.nan))
+    lamp_kw, contrast, edge_share, sharpness, roughness = (medians[rs.EDGE_KW + f] for f in range(5))
     persistence = 1.0 - np.exp(-n_block / persist_days)
     contrast_half, sharpness_half, roughness_half, weekday_half, step_cv_half = halves
     credit = [np.nan_to_num(v / (v + half)) for v, half in zip((contrast, sharpness), (contrast_half, sharpness_half))]
@@ -319,10 +255,10 @@ def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persi
         "lamp_kw": lamp_kw,
         "on_hour": on_hour,
         "hours_on": hours_on,
-        "n_block_days": n_block.astype(np.int64),
-        "first_block_day": first.astype(np.int64),
-        "last_block_day": last.astype(np.int64),
-        "n_gap_days": n_gap.astype(np.int64),
+        "n_block_days": n_block,
+        "first_block_day": first,
+        "last_block_day": last,
+        "n_gap_days": counts[rs.N_GAP],
         "coverage": coverage,
         "weekly_balance": weekly,
         "contrast": contrast,
@@ -335,52 +271,13 @@ def _summarise(days, cls, offset, dominant, run, slot_hours, gap_min_days, persi
     }
 
 
-def _day_to_day(days, in_dom):
+def _day_to_day(medians, weekday_edges):
     """How steady the lamp kW is over the main-class block days: the step's robust relative spread beyond the
     background level's own spread, and the largest deviation of one weekday's median edge jump from the median
     edge jump (edges are measured next to the switch, so a household's weekend shape moves them little)."""
-    main_step = row_median(np.where(in_dom, days.step, np.nan))
-    main_base = row_median(np.where(in_dom, days.base, np.nan))
-    main_edge = row_median(np.where(in_dom, days.edge_kw, np.nan))
-    weekday = np.arange(in_dom.shape[1]) % 7
-    weekday_edges = np.stack([row_median(np.where(in_dom & (weekday == w), days.edge_kw, np.nan)) for w in range(7)])
+    main_step = medians[rs.MAIN_STEP]
     with np.errstate(invalid="ignore", divide="ignore"):
-        step_dev = row_median(np.abs(np.where(in_dom, days.step, np.nan) / main_step[:, None] - 1.0))
-        base_dev = row_median(np.abs(np.where(in_dom, days.base, np.nan) - main_base[:, None])) / main_step
-        deviation = np.abs(weekday_edges / main_edge - 1.0)
-    spread = np.max(np.where(np.isnan(deviation), -np.inf, deviation), axis=0)
-    return MAD_TO_SD * (step_dev - base_dev), np.where(np.isfinite(spread), spread, np.nan)
-
-
-def _gap_lengths(run, span):
-    """For each day inside the span, the length of the stretch of consecutive non-block days it belongs to (0 on
-    block days). The span starts and ends on block days, so every stretch is closed on both sides."""
-    m, d = run.shape
-    stretch_id = np.cumsum(run, axis=1)
-    rows = np.broadcast_to(np.arange(m)[:, None], (m, d))
-    keys = rows * (d + 1) + stretch_id
-    gap = span & ~run
-    lengths = np.bincount(keys[gap], minlength=m * (d + 1))
-    return np.where(gap, lengths[keys], 0)
-
-
-def _switch_day(run, cls, window, min_days):
-    """First 12 h block day with >= min_days 18 h block days in the `window` days before it, >= min_days 12 h block
-    days in the `window` days from it, and at most one 18 h day among those (a stray misfit); -1 if none."""
-    m, d = run.shape
-    veg = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(run & (cls == 0), axis=1)], axis=1)
-    flower = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(run & (cls == 1), axis=1)], axis=1)
-    day = np.arange(d)
-    before, after = np.maximum(day - window, 0), np.minimum(day + window, d)
-    veg_before = veg[:, day] - veg[:, before]
-    flower_after = flower[:, after] - flower[:, day]
-    veg_after = veg[:, after] - veg[:, day]
-    hit = run & (cls == 1) & (veg_before >= min_days) & (flower_after >= min_days) & (veg_after <= 1)
-    return _first_true(hit)
-
-
-def _first_true(mask):
-    """Index of the first True per row, -1 where none (also for zero columns)."""
-    if mask.shape[1] == 0:
-        return np.full(mask.shape[0], -1, dtype=np.int64)
-    return np.where(mask.any(axis=1), np.argmax(mask, axis=1), -1).astype(np.int64)
+        base_dev = medians[rs.BASE_DEVIATION] / main_step
+        deviation = np.abs(weekday_edges / medians[rs.MAIN_EDGE, :, None] - 1.0)
+    spread = np.max(np.where(np.isnan(deviation), -np.inf, deviation), axis=1)
+    return MAD_TO_SD * (medians[rs.STEP_DEVIATION] - base_dev), np.where(np.isfinite(spread), spread, np.nan)

@@ -41,6 +41,12 @@ class ReadingsChunk:
             return self.meter_row - self.rows[0]
         return np.searchsorted(self.rows, self.meter_row)
 
+    @property
+    def bounds(self) -> np.ndarray:
+        """int64[k + 1]: the readings of the meter at position r are bounds[r]:bounds[r + 1] (a search per meter,
+        not a pass over the readings)."""
+        return np.append(np.searchsorted(self.meter_row, self.rows), self.meter_row.size).astype(np.int64)
+
 
 ChunkKernel = Callable[[ReadingsChunk], dict[str, np.ndarray]]
 Progress = Callable[[int], None]  # called with the number of meters a finished chunk held

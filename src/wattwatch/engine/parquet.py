@@ -45,7 +45,7 @@ from wattwatch.engine.base import ChunkKernel, Progress, ReadingsChunk, concat_o
 from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows
 from wattwatch.engine.duckdb import EPOCH, DuckDBEngine
 from wattwatch.engine.matrices import BillingPeriods, MeterTable
-from wattwatch.engine.workers import pool_context
+from wattwatch.engine.workers import keep_freed_memory, pool_context
 from wattwatch.errors import InputError
 from wattwatch.ingest import reasons
 from wattwatch.ingest.zeroruns import zero_as_missing
@@ -110,8 +110,14 @@ class ChunkReader:
         worker), not once per row group. Not pickled: a worker opens its own."""
         return {}
 
+    @cached_property
+    def id_dictionary(self) -> pa.Array:
+        """The meter ids as an Arrow string array (a dictionary for the rows of repeated readings), built once per
+        reader and only when some reading repeats."""
+        return string_array([str(m) for m in self.meter_ids])
+
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("sources", "row_of")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("sources", "row_of", "id_dictionary")}
 
     def source(self, path: Path) -> pq.ParquetFile:
         if path not in self.sources:
@@ -155,7 +161,7 @@ class ChunkReader:
                     stats.rows_in += rows_in
                     ordered, repeats = ordered and in_order, repeats or repeat
                     if n_bad:  # decoded again, the slow way, for the rejected rows' ids, times and reasons
-                        bad = batch.take(pa.array(rejected_at[:n_bad]))
+                        bad = batch.take(arrow_array(rejected_at[:n_bad], pa.int64()))
                         decoded, fault, has_time, has_kwh = decode(bad, self.row_of, self.settings.max_kw)
                         rejected.append(rejected_rows(bad.column(0), decoded, has_time, has_kwh, fault,
                                                       np.ones(n_bad, dtype=bool), stats))
@@ -167,7 +173,7 @@ class ChunkReader:
             chunk, repeats = as_chunk([kept], rows), True
         fault = duplicate_faults(chunk.meter_row, chunk.utc_seconds, chunk.kwh) if repeats else None
         if fault is not None and (fault != OK).any():
-            ids = pa.array(self.meter_ids[chunk.meter_row].astype(str))
+            ids = pa.DictionaryArray.from_arrays(arrow_array(chunk.meter_row, pa.int64()), self.id_dictionary)
             every = np.ones(fault.size, dtype=bool)
             batch = ReadingsBatch(chunk.meter_row, chunk.utc_seconds, chunk.kwh, chunk.zero_as_missing)
             rejected.append(rejected_rows(ids, batch, every, every, fault, fault != OK, stats))
@@ -271,9 +277,11 @@ _WORKER: tuple[ChunkReader, ChunkKernel] | None = None
 
 
 def _init_worker(job: Path) -> None:
-    """A worker's start: its job, and numba's compiler target (already loaded where the fork server loaded it)."""
+    """A worker's start: its job, numba's compiler target (already loaded where the fork server loaded it), and a
+    malloc that keeps freed memory for the next chunk."""
     global _WORKER
     _WORKER = pickle.loads(job.read_bytes())
+    keep_freed_memory()
     load_compiler()
 
 
@@ -350,19 +358,19 @@ def decode(batch: pa.RecordBatch, row_of: dict[str, int], max_kwh: float
     if not pa.types.is_dictionary(ids.type):
         ids = pc.dictionary_encode(ids)
     known = np.append(dictionary_rows(ids, row_of), -2)
-    index = pc.fill_null(ids.indices, len(ids.dictionary)).to_numpy(zero_copy_only=False)
+    index = _filled(ids.indices, len(ids.dictionary))
     meter_row = known[index]
     ts = batch.column(1)  # a timestamp: kernel_columns has checked
     per_second = PER_SECOND[ts.type.unit]
-    seconds = pc.fill_null(ts.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+    seconds = _filled(ts.cast(pa.int64()), 0)
     if per_second > 1:
         seconds = np.floor_divide(seconds, per_second)
-    has_time = ~ts.is_null().to_numpy(zero_copy_only=False)
+    has_time = _present(ts)
     kwh_col = batch.column(2)
-    has_kwh = ~kwh_col.is_null().to_numpy(zero_copy_only=False)
-    kwh = pc.fill_null(pc.cast(kwh_col, pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+    has_kwh = _present(kwh_col)
+    kwh = _filled(pc.cast(kwh_col, pa.float64()), np.nan)
     if batch.num_columns > 3:
-        flag = pc.fill_null(batch.column(3), False).to_numpy(zero_copy_only=False).astype(bool)
+        flag = _filled(batch.column(3), False).astype(bool)
     else:
         flag = np.zeros(batch.num_rows, dtype=bool)
     fault = row_faults(meter_row, has_time, kwh, has_kwh, max_kwh)
@@ -382,7 +390,7 @@ def kernel_columns(batch: pa.RecordBatch, row_of: dict[str, int]) -> tuple:
     kwh = batch.column(2)
     if kwh.type != pa.float64():
         kwh = pc.cast(kwh, pa.float64())
-    flag = (pc.fill_null(batch.column(3), False).to_numpy(zero_copy_only=False).astype(bool)
+    flag = (_filled(batch.column(3), False).astype(bool)
             if batch.num_columns > 3 else NO_VALUES)
     return (_values(ids.indices), _validity(ids.indices), dictionary_rows(ids, row_of), _values(ts.cast(pa.int64())),
             _validity(ts), PER_SECOND[ts.type.unit], _values(kwh), _validity(kwh), flag)
@@ -397,8 +405,36 @@ def _values(array: pa.Array) -> np.ndarray:
     return np.frombuffer(data, dtype=dtype)[array.offset : array.offset + len(array)]
 
 
+def _filled(array: pa.Array, fill) -> np.ndarray:
+    """A primitive or boolean array's values with `fill` under its nulls: pc.fill_null's, without the pa.scalar it
+    makes of `fill` (whose first call imports pandas, see arrow_array)."""
+    if pa.types.is_boolean(array.type):
+        values = _bits(array.buffers()[1], array.offset, len(array))
+    else:
+        values = _values(array)
+    return np.where(_present(array), values, fill) if array.null_count else values
+
+
 def _validity(array: pa.Array) -> np.ndarray:
-    return array.is_valid().to_numpy(zero_copy_only=False) if array.null_count else NO_VALUES
+    """Which values are not null, for a column with nulls; NO_VALUES (check_and_append's "no nulls") otherwise."""
+    return _present(array) if array.null_count else NO_VALUES
+
+
+def _present(array: pa.Array) -> np.ndarray:
+    """bool[n]: which values are not null, read from the validity bitmap (Arrow's to_numpy of a boolean array
+    imports pandas, see arrow_array)."""
+    if not array.null_count:
+        return np.ones(len(array), dtype=bool)
+    validity = array.buffers()[0]
+    if validity is None:  # the null type: every value is null
+        return np.zeros(len(array), dtype=bool)
+    return _bits(validity, array.offset, len(array))
+
+
+def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
+    """n bits of an Arrow bitmap (least significant bit first) from bit `offset`, as bool."""
+    bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), count=offset + n, bitorder="little")
+    return bits[offset:].astype(bool)
 
 
 def rejected_rows(ids: pa.Array, rows: ReadingsBatch, has_time: np.ndarray, has_kwh: np.ndarray, fault: np.ndarray,
@@ -407,16 +443,37 @@ def rejected_rows(ids: pa.Array, rows: ReadingsBatch, has_time: np.ndarray, has_
     where = np.flatnonzero(bad)
     codes = fault[where]
     stats.rejected.update({REASONS[c]: int(n) for c, n in zip(*np.unique(codes, return_counts=True))})
-    ids = pc.take(ids, pa.array(where))
+    ids = ids.take(arrow_array(where, pa.int64()))
     if pa.types.is_dictionary(ids.type):
         ids = ids.dictionary_decode()
-    micros = pa.array(rows.utc_seconds[where] * 1_000_000, mask=~has_time[where], type=pa.int64())
+    micros = arrow_array(rows.utc_seconds[where] * 1_000_000, pa.int64(), ~has_time[where])
+    reasons = pa.DictionaryArray.from_arrays(arrow_array(codes.astype(np.int8), pa.int8()), string_array(REASONS))
     return pa.table({
         "meter_id": pc.cast(ids, pa.string()),
         "ts": micros.cast(pa.timestamp("us", tz="UTC")),
-        "kwh": pa.array(rows.kwh[where], mask=~has_kwh[where], type=pa.float64()),
-        "reason": pa.array([REASONS[c] for c in codes], type=pa.string()),
+        "kwh": arrow_array(rows.kwh[where], pa.float64(), ~has_kwh[where]),
+        "reason": reasons.dictionary_decode(),
     }, schema=REJECTED_SCHEMA)
+
+
+def arrow_array(values: np.ndarray, type: pa.DataType, missing: np.ndarray | None = None) -> pa.Array:
+    """A NumPy array as the Arrow array of `type` (int8, int64, float64: the same item size) over its buffer, null
+    where `missing`. Not pa.array: its first call imports pandas, about 0.14 s of CPU in every worker (or in the
+    fork server that they come from) for the few rows a chunk rejects."""
+    values = np.ascontiguousarray(values)
+    validity = None
+    if missing is not None and missing.any():
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+    return pa.Array.from_buffers(type, len(values), [validity, pa.py_buffer(values)])
+
+
+def string_array(values: Sequence[str]) -> pa.Array:
+    """Strings as an Arrow string array, built from its offsets and bytes (not pa.array: see arrow_array)."""
+    encoded = [value.encode("utf-8") for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets),
+                                                             pa.py_buffer(b"".join(encoded))])
 
 
 def flag_zero_runs(chunk: ReadingsChunk, settings: Settings) -> ReadingsChunk:

@@ -10,11 +10,14 @@ workers are spawned and each imports and loads for itself.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.forkserver
 import os
 
 PRELOAD = ["wattwatch.engine.warm"]
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+KEEP_BELOW = 1 << 30  # bytes: allocations below this come from the heap, and freed heap stays with the process
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -30,3 +33,18 @@ def start_fork_server() -> None:
     """Start the fork server now, without waiting for it to load (with one core there are no worker processes)."""
     if len(os.sched_getaffinity(0)) > 1 and pool_context().get_start_method() == "forkserver":
         multiprocessing.forkserver.ensure_running()
+
+
+def keep_freed_memory() -> bool:
+    """Make glibc's malloc keep the memory a chunk frees for the next chunk (True where it could).
+
+    By default an allocation above malloc's mmap threshold (which grows with freed allocations, but never past 32
+    MB: a chunk's readings, hourly profiles and the detectors' [meters, days, 24] temporaries lie above it) is a
+    fresh mapping, unmapped when freed, so the next chunk faults each of its pages in again, zeroed: about 0.07 ms
+    of CPU per meter-year. A worker runs chunks of the same size one after the other, so its peak memory is about
+    the same either way; only its pages are reused instead of returned."""
+    try:
+        libc = ctypes.CDLL(None)  # the process's own symbols: libc's on Linux
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, KEEP_BELOW) and libc.mallopt(M_TRIM_THRESHOLD, KEEP_BELOW))
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS): malloc stays as it is
+        return False

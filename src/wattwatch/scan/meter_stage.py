@@ -23,7 +23,7 @@ from wattwatch.core.daily import local_day_hours, scale_to_full_days
 from wattwatch.core.drop import drop_shape_similarity
 from wattwatch.core.feeder import hourly_member_sums
 from wattwatch.core.increase import IncreaseResult, strange_increase
-from wattwatch.core.kernels.cells import reading_cells, slot_means
+from wattwatch.core.kernels.cells import reading_cells, slot_means, to_local
 from wattwatch.core.localtime import zone_segments
 from wattwatch.core.lookalikes import hourly_measures, lamp_days
 from wattwatch.core.peers import window_shape_features
@@ -77,30 +77,26 @@ class MeterSeries:
     zero_days: np.ndarray  # bool[k, d]
     hourly: np.ndarray  # float64[k, d, 24]
     interval_minutes: np.ndarray  # int64[k]
-    position: np.ndarray  # int64[n]: each reading's meter position in the chunk
-    local_s: np.ndarray  # int64[n]: its local wall-clock seconds
-    readings_kwh: np.ndarray  # float64[n]: its kWh
-    usable: np.ndarray  # bool[n]: not in a zero run judged missing data
+    chunk: ReadingsChunk  # the readings they come from (native_slots reads them again for sub-hourly meters)
+    zone: tuple[np.ndarray, np.ndarray]  # the zone's (segment starts, offsets) over the readings' span
 
 
 def meter_series(ctx: StageContext, chunk: ReadingsChunk) -> MeterSeries:
     """Daily rows and hourly profile of the chunk's meters (the same arithmetic as the whole-store matrices, by the
-    compiled one-pass kernels of core.kernels.cells)."""
-    k, d = len(chunk.rows), ctx.n_days
-    position = chunk.position
+    compiled one-pass kernel core.kernels.cells.reading_cells)."""
+    d = ctx.n_days
     flagged = np.asarray(chunk.zero_as_missing, dtype=bool)
-    bounds = np.searchsorted(position, np.arange(k + 1))  # meter r's readings: bounds[r]:bounds[r + 1], by time
+    bounds = chunk.bounds  # meter r's readings: bounds[r]:bounds[r + 1], by time
     read = np.flatnonzero(bounds[1:] > bounds[:-1])
     span = chunk.utc_seconds[np.r_[bounds[read], bounds[read + 1] - 1]]  # first and last: the zone offsets' span
-    local_s, kwh_sum, n_present, n_zero, hourly, minutes = reading_cells(
-        bounds, chunk.utc_seconds, chunk.kwh, flagged, ctx.meters.interval_minutes[chunk.rows],
-        *zone_segments(span, ctx.timezone), ctx.first_epoch_day, d, HOUR_S)
+    zone = zone_segments(span, ctx.timezone)
+    kwh_sum, n_present, n_zero, hourly, minutes = reading_cells(
+        bounds, chunk.utc_seconds, chunk.kwh, flagged, ctx.meters.interval_minutes[chunk.rows], *zone,
+        ctx.first_epoch_day, d, HOUR_S)
     n_expected = (60.0 / np.maximum(minutes, 1))[:, None] * local_day_hours(ctx.first_day, d, ctx.timezone)[None, :]
     kwh, _ = scale_to_full_days(kwh_sum, n_present, n_expected, ctx.min_coverage)
     zero_days = np.isnan(kwh) & (n_zero >= 0.5 * n_expected) & (n_expected > 0)
-    usable = ~flagged
-    return MeterSeries(kwh, zero_days, hourly, minutes.astype(np.int64), position, local_s, chunk.kwh,
-                       usable)
+    return MeterSeries(kwh, zero_days, hourly, minutes.astype(np.int64), chunk, zone)
 
 
 def lamp_blocks(ctx: StageContext, series: MeterSeries) -> PhotoperiodResult:
@@ -121,11 +117,15 @@ def lamp_blocks(ctx: StageContext, series: MeterSeries) -> PhotoperiodResult:
 
 
 def native_slots(ctx: StageContext, series: MeterSeries, rows: np.ndarray, minutes: int) -> np.ndarray:
-    """Average kW per local day and slot of `minutes` for the chunk's meters `rows`."""
+    """Average kW per local day and slot of `minutes` for the chunk's meters `rows`, from their readings not in a
+    zero run judged missing data."""
+    chunk = series.chunk
     position = np.full(len(series.kwh), -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    mine = position[series.position]
-    return slot_means(np.maximum(mine, 0), series.local_s, series.readings_kwh, series.usable & (mine >= 0),
+    mine = position[chunk.position]
+    take = np.flatnonzero(mine >= 0)
+    local_s = to_local(chunk.utc_seconds[take], *series.zone)
+    return slot_means(mine[take], local_s, chunk.kwh[take], ~np.asarray(chunk.zero_as_missing, dtype=bool)[take],
                       series.interval_minutes[rows], rows.size, ctx.first_epoch_day, ctx.n_days, minutes * 60)
 
 

@@ -1,4 +1,6 @@
 """The photoperiod aggregation's anchor search (core.photoperiod.aggregate_days), compiled: one meter at a time.
+(Also the clock slots it tries, and the dominant start of each class in the run it picks: counts of days per slot
+summed over circular windows, as the NumPy twins' bincounts and rolled sums give them.)
 
 For every clock anchor tried (lights-on or lights-off slot, a few candidate slots each) the NumPy formulation
 (tests/numpy_photoperiod.py) makes a dozen passes over [meters, days] arrays; here each meter's days are walked a
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from wattwatch.core.kernels.medians import median_of
 from wattwatch.core.kernels.reductions import KERNEL
 
 @njit(**KERNEL)
@@ -27,6 +30,7 @@ def anchor_runs(anchors, candidates, good, step, cls, observed, n_classes, n_slo
     dense = np.empty(d, dtype=np.bool_)
     run = np.empty(d, dtype=np.bool_)
     values = np.empty(d)
+    scratch = np.empty(d)
     cum_block = np.empty(d + 1, dtype=np.int64)
     cum_obs = np.empty(d + 1, dtype=np.int64)
     run_id = np.empty(d, dtype=np.int64)
@@ -46,7 +50,7 @@ def anchor_runs(anchors, candidates, good, step, cls, observed, n_classes, n_slo
                     delta = anchors[kind, i, j] - slot  # a good day's anchor and the slot are in [0, n_slots)
                     delta = delta + n_slots if delta < 0 else delta  # delta % n_slots without a division
                     near[j] = good[i, j] and min(delta, n_slots - delta) <= tol
-                steady_days(near, step[i], cls[i], n_classes, step_ratio, values, dense)  # the block days, then
+                steady_days(near, step[i], cls[i], n_classes, step_ratio, values, scratch, dense)  # block days, then
                 dense_days(dense, cum_obs, density_half, min_density, cum_block, dense)  # those of them kept dense
                 longest_run(dense, link_gap, run_id, counts, run)
                 quality = run_quality(run, cum_obs)
@@ -58,8 +62,10 @@ def anchor_runs(anchors, candidates, good, step, cls, observed, n_classes, n_slo
 
 
 @njit(**KERNEL)
-def steady_days(near, step, cls, n_classes, ratio, values, out):
-    """out = near days whose step is within `ratio` of the median step of the near days of the same class."""
+def steady_days(near, step, cls, n_classes, ratio, values, scratch, out):
+    """out = near days whose step is within `ratio` of the median step of the near days of the same class (a
+    fitted block's step is a number: the fit keeps a block only where step > floor). The median is selected, not
+    sorted for (median_of: the same value)."""
     for j in range(near.size):
         out[j] = False
     for k in range(n_classes):
@@ -70,8 +76,7 @@ def steady_days(near, step, cls, n_classes, ratio, values, out):
                 count += 1
         if count == 0:
             continue
-        values[:count].sort()
-        med = 0.5 * (values[(count - 1) // 2] + values[count // 2])
+        med = median_of(values, count, scratch)
         for j in range(near.size):
             if near[j] and cls[j] == k and step[j] * ratio >= med and step[j] <= med * ratio:
                 out[j] = True
@@ -131,3 +136,63 @@ def run_quality(run, cum_obs):
     if n_block == 0:
         return 0.0
     return n_block**2 / max(cum_obs[last + 1] - cum_obs[first], 1)
+
+
+@njit(**KERNEL)
+def candidate_slots(anchors, good, n_slots, tol, n_candidates):
+    """int64[kinds, m, n_candidates]: per anchor kind and meter, up to n_candidates clock slots to try (-1 none):
+    the slots whose circular +-tol window holds the most good days' anchors (the first such slot on ties), each
+    next one more than 2 * tol slots from those already taken (a peak's shoulders are the same block). Counted
+    over all days, the grow's slot is one of a few peaks even when a background's own blocks fill more days in the
+    year. Anchors of good days lie in [0, n_slots)."""
+    n_kinds, m, d = anchors.shape
+    picks = np.full((n_kinds, m, n_candidates), -1, dtype=np.int64)
+    hist = np.empty(n_slots, dtype=np.int64)
+    window = np.empty(n_slots, dtype=np.int64)
+    for kind in range(n_kinds):
+        for i in range(m):
+            slot_windows(anchors[kind, i], good[i], tol, hist, window)
+            for c in range(n_candidates):
+                top = np.argmax(window)  # the first of the busiest
+                if window[top] == 0:  # every window empty: no more candidates
+                    break
+                picks[kind, i, c] = top
+                for s in range(n_slots):
+                    delta = (s - top) % n_slots
+                    if min(delta, n_slots - delta) <= 2 * tol:
+                        window[s] = 0
+    return picks
+
+
+@njit(**KERNEL)
+def dominant_starts(start, cls, run, n_classes, n_slots, tol):
+    """int64[m, n_classes]: per meter and photoperiod class, the start slot whose circular +-tol window holds the
+    most of the class's run days' starts (the first such slot on ties; 0 without any)."""
+    m, d = start.shape
+    out = np.zeros((m, n_classes), dtype=np.int64)
+    hist = np.empty(n_slots, dtype=np.int64)
+    window = np.empty(n_slots, dtype=np.int64)
+    of_class = np.empty(d, dtype=np.bool_)
+    for i in range(m):
+        for c in range(n_classes):
+            for j in range(d):
+                of_class[j] = run[i, j] and cls[i, j] == c
+            slot_windows(start[i], of_class, tol, hist, window)
+            out[i, c] = np.argmax(window)
+    return out
+
+
+@njit(**KERNEL)
+def slot_windows(slots, take, tol, hist, out):
+    """out[s] = how many of the days j with take[j] have their slot slots[j] (in [0, out.size)) within the circular
+    window s - tol .. s + tol; hist is scratch of the same size."""
+    n = hist.size
+    hist[:] = 0
+    for j in range(slots.size):
+        if take[j]:
+            hist[slots[j]] += 1
+    for s in range(n):
+        total = 0
+        for k in range(s - tol, s + tol + 1):
+            total += hist[k % n]
+        out[s] = total

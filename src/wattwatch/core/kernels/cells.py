@@ -2,9 +2,9 @@
 
 Compiled twins of core.localtime.utc_to_local, infer_interval_minutes (tests/numpy_intervals.py) and
 core.cells.daily_sums / slot_means for the scan's per-meter stage, with a `use` mask and the kWh -> kW conversion
-done in the pass instead of in masked copies of every array. reading_cells does the per-meter stage's local time,
-daily sums, zero-run counts and hourly means in a single pass, meter by meter. Sums are added in reading order, as
-np.bincount adds them, so the results are identical.
+done in the pass instead of in masked copies of every array. reading_cells does the per-meter stage's daily sums,
+zero-run counts and hourly means in a single pass, meter by meter, straight from UTC seconds and the zone's
+segments. Sums are added in reading order, as np.bincount adds them, so the results are identical.
 """
 
 from __future__ import annotations
@@ -72,16 +72,18 @@ def meter_interval(utc, start, stop, usual):
 
 @njit(**KERNEL)
 def reading_cells(bounds, utc, kwh, flagged, given_minutes, starts, offsets, first_day, n_days, slot_s):
-    """A chunk's readings (sorted by meter; meter r's are bounds[r]:bounds[r + 1]) in one pass, meter by meter:
-    (local seconds of each reading as to_local gives them, kWh sum and count per meter and local day over the
-    readings not flagged, count of the flagged ones, the mean kW per meter, day and slot over the readings not
-    flagged as slot_means gives it, and each meter's interval: given_minutes where > 0, else meter_interval's).
-    Equal to to_local, core.cells.daily_sums and slot_means: every cell adds its readings in reading order. Each
-    meter's slots are summed in a small buffer that stays in cache and written out once, so no [meters, days,
-    slots] sums and counts are swept."""
+    """A chunk's readings (sorted by meter, each meter's by time; meter r's are bounds[r]:bounds[r + 1]) in one
+    pass, meter by meter: kWh sum and count per meter and local day over the readings not flagged, count of the
+    flagged ones, the mean kW per meter, day and slot over the readings not flagged as slot_means gives it, and
+    each meter's interval (given_minutes where > 0, else meter_interval's).
+
+    Equal to core.cells.daily_sums and slot_means on to_local's local times: every cell adds its readings in
+    reading order. A reading's zone segment and local day are looked up only when it leaves the UTC span of its
+    predecessor's (a day, or the part of one before or after a DST change), the open day's sums and counts are
+    kept in registers until then, and each meter's slots are summed in a small buffer that stays in cache and is
+    written out once, so no [meters, days, slots] sums and counts are swept."""
     n_rows = bounds.size - 1
     n_slots = DAY // slot_s
-    local = np.empty_like(utc)
     sums = np.zeros((n_rows, n_days))
     counts = np.zeros((n_rows, n_days))
     n_flagged = np.zeros((n_rows, n_days))
@@ -98,31 +100,40 @@ def reading_cells(bounds, utc, kwh, flagged, given_minutes, starts, offsets, fir
         minutes[r] = given_minutes[r] if given_minutes[r] > 0 else meter_interval(utc, start, stop, usual)
         per = max(minutes[r], 1)
         segment = 0  # the zone segment of the previous reading: times ascend, so the search resumes there
-        day_start, day_end, inside, row_day, first_cell = 1, 0, False, 0, 0  # the previous reading's local day
+        span_lo, span_hi = 1, 0  # UTC seconds [span_lo, span_hi) in the previous reading's segment and local day
+        inside, row_day, first_cell, midnight = False, 0, 0, 0
+        day_sum, day_count, day_flagged = 0.0, 0.0, 0.0  # the open day's cells (row_day), stored when it closes
         for i in range(start, stop):
             t = utc[i]
-            if t < starts[segment]:
-                segment = 0
-            while segment < last and starts[segment + 1] <= t:
-                segment += 1
-            wall = t + offsets[segment]
-            local[i] = wall
-            if not (day_start <= wall < day_end):  # a new local day: the divisions once a day, not once a reading
-                epoch_day = wall // DAY
-                day_start, day_end = epoch_day * DAY, (epoch_day + 1) * DAY
+            if not (span_lo <= t < span_hi):
+                if inside:
+                    sums_flat[row_day], counts_flat[row_day], flagged_flat[row_day] = day_sum, day_count, day_flagged
+                if t < starts[segment]:
+                    segment = 0
+                while segment < last and starts[segment + 1] <= t:
+                    segment += 1
+                offset = offsets[segment]
+                epoch_day = (t + offset) // DAY  # the local day, as to_local's wall clock gives it
+                midnight = epoch_day * DAY - offset  # its start in UTC seconds, at this segment's offset
+                span_lo = max(midnight, starts[segment]) if segment > 0 else midnight  # before starts[0]: segment 0
+                span_hi = min(midnight + DAY, starts[segment + 1]) if segment < last else midnight + DAY
                 day = epoch_day - first_day
                 inside = 0 <= day < n_days
                 row_day, first_cell = r * n_days + day, day * n_slots
+                if inside:
+                    day_sum, day_count, day_flagged = sums_flat[row_day], counts_flat[row_day], flagged_flat[row_day]
             if inside:
                 if flagged[i]:
-                    flagged_flat[row_day] += 1.0
+                    day_flagged += 1.0
                 else:
-                    sums_flat[row_day] += kwh[i]
-                    counts_flat[row_day] += 1.0
+                    day_sum += kwh[i]
+                    day_count += 1.0
                     # (seconds of day) * n_slots // DAY == (seconds of day) // slot_s: a division by a constant
-                    cell = first_cell + (wall - day_start) * n_slots // DAY
+                    cell = first_cell + (t - midnight) * n_slots // DAY
                     slot_sum[cell] += kwh[i] * 60.0 / per
                     slot_count[cell] += 1
+        if inside:
+            sums_flat[row_day], counts_flat[row_day], flagged_flat[row_day] = day_sum, day_count, day_flagged
         for c in range(slot_sum.size):
             count = slot_count[c]
             if count == 1:  # x / 1 is x: most cells of a meter with the slot's interval hold one reading
@@ -133,7 +144,7 @@ def reading_cells(bounds, utc, kwh, flagged, given_minutes, starts, offsets, fir
                 flat[r, c] = np.nan
             slot_sum[c] = 0.0
             slot_count[c] = 0
-    return local, sums, counts, n_flagged, means, minutes
+    return sums, counts, n_flagged, means, minutes
 
 
 @njit(**KERNEL)

@@ -175,3 +175,43 @@ def flat_runs(x, zero_days, ratios, rtol, tiny, return_days):
         levels[i, 2] = median_of(buf, n, scratch)
         counts[i, 0], counts[i, 1] = flat_days, start
     return counts, levels
+
+
+@njit(**KERNEL)
+def shape_similarities(kw, split):
+    """Per meter of kw [m, d, s] (kW per day and slot, NaN missing): 1 - half the L1 distance between the mean
+    daily profiles (negative kW as 0) of its days before split[i] and from split[i] on, each normalised to sum 1;
+    NaN where split[i] < 0, or where a side has a slot never observed or a zero total.
+
+    The NumPy formulation (tests/numpy_drop.py) sums each slot over the days as einsum does, one day after the
+    other (a day outside a side adds 0 there, which changes no sum), and each profile's and the distance's sum over
+    the slots in NumPy's pairwise order."""
+    m, d, s = kw.shape
+    out = np.full(m, np.nan)
+    total = np.empty((2, s))
+    count = np.empty((2, s))
+    profile = np.empty((2, s))
+    distance = np.empty(s)
+    for i in range(m):
+        k = split[i]
+        if k < 0:
+            continue
+        total[:] = 0.0
+        count[:] = 0.0
+        for j in range(d):
+            side = 0 if j < k else 1
+            for h in range(s):
+                v = kw[i, j, h]
+                if np.isfinite(v):
+                    total[side, h] += max(v, 0.0)
+                    count[side, h] += 1.0
+        for side in range(2):
+            for h in range(s):
+                profile[side, h] = total[side, h] / count[side, h]
+            norm = pairwise_sum(profile[side], 0, s)
+            for h in range(s):
+                profile[side, h] = profile[side, h] / norm
+        for h in range(s):
+            distance[h] = abs(profile[0, h] - profile[1, h])
+        out[i] = 1 - 0.5 * pairwise_sum(distance, 0, s)
+    return out

@@ -76,12 +76,16 @@ def ev_day_stats(hourly, after, min_hours, quantile, min_kw):
     no hot hours. `hourly` holds local days [m, d, 24]; the evening days are read from it (`evening_value`)."""
     m, d, h = hourly.shape
     valid = np.zeros((m, d), dtype=np.bool_)
+    half = h // 2
     for i in range(m):
         for j in range(d):
-            if after[i, j]:
+            if after[i, j]:  # the evening day's finite hours: the afternoon of day j, the morning of day j + 1
                 n = 0
-                for k in range(h):
-                    n += np.int64(np.isfinite(evening_value(hourly, i, j, k)))
+                for k in range(half, 2 * half):  # evening_value's hours 0 .. half - 1
+                    n += np.int64(np.isfinite(hourly[i, j, k]))
+                if j + 1 < d:  # and its hours half .. h - 1
+                    for k in range(h - half):
+                        n += np.int64(np.isfinite(hourly[i, j + 1, k]))
                 valid[i, j] = n >= min_hours
     n_hot = np.zeros((m, d), dtype=np.int64)
     runs = np.zeros((m, d), dtype=np.int64)
