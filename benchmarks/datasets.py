@@ -1,7 +1,8 @@
 """Benchmark datasets: input files for the pipeline plus per-premises ground truth.
 
 (a) the demo simulator (wattwatch.sim) with a seed of its own and simulated backgrounds; (b) real backgrounds with
-independently planted cases (benchmarks.realcity). Each has a monthly twin for the billing metric: every interval
+independently planted cases (benchmarks.realcity); (c) the same backgrounds with cases from a held-out-style planter
+(benchmarks.plant_variants). Each has a monthly twin for the billing metric: every interval
 meter's readings summed into irregular monthly reads (benchmarks.datasets.billing_twin).
 """
 
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-LOOKALIKE_LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse")
+LOOKALIKE_LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "pool_pump")  # pool_pump: (c) only
 NEGATIVE_LABELS = ("normal",) + LOOKALIKE_LABELS
 VISIBLE_LAMP_KW = 0.4  # metered lamp power under this is lost in an ordinary household's own variation
 

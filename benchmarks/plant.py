@@ -24,12 +24,11 @@ from benchmarks.backgrounds import DAY_S, Axis, Grid
 
 HOUR_S = 3600
 STANDARD_OFFSET_S = 3600  # Europe/Tirane standard time: a timer that ignores DST keeps this offset all year
-LOOKALIKES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse")
 
 
 @dataclass
 class Planted:
-    label: str  # grow | theft | one of LOOKALIKES | normal
+    label: str  # grow | theft | a look-alike (benchmarks.datasets.LOOKALIKE_LABELS) | normal
     start_day: int = -1
     lamp_kw: float = 0.0
     metered_fraction: float = 1.0
@@ -68,7 +67,7 @@ def timer_clock(axis: Axis, grid: Grid, follows_dst: bool) -> np.ndarray:
     return grid.utc_s + offset - axis.local_origin_s()
 
 
-def _daily_blocks(axis: Axis, grid: Grid, follows_dst: bool, on_s: np.ndarray, length_s: np.ndarray) -> np.ndarray:
+def daily_blocks(axis: Axis, grid: Grid, follows_dst: bool, on_s: np.ndarray, length_s: np.ndarray) -> np.ndarray:
     """Block share per instant for per-day on times and lengths (arrays of axis.days); day -1 gets no block."""
     pad = np.zeros(1)
     return block_share(timer_clock(axis, grid, follows_dst), grid.step_s, np.array(-1),
@@ -107,7 +106,7 @@ def plant_grow(rng: np.random.Generator, axis: Axis, grid: Grid, bg: np.ndarray,
     on = on_s + rng.normal(0, 1, axis.days) * jitter_s
 
     day = np.clip(grid.day, 0, axis.days - 1)
-    share = _daily_blocks(axis, grid, follows_dst, on, length)
+    share = daily_blocks(axis, grid, follows_dst, on, length)
     lamps = lamp_kw * level[day] * share * (1 + rng.normal(0, 0.01, len(share)))
     aux_kw = lamp_kw * rng.uniform(0.05, 0.3)
     dehumid = (rng.random(len(share)) < 0.5) * lamp_kw * rng.uniform(0.0, 0.1)
@@ -174,13 +173,13 @@ def plant_lookalike(rng: np.random.Generator, label: str, axis: Axis, grid: Grid
         charge = rng.random(n) < rng.uniform(0.25, 0.7)
         on = (rng.normal(1, 0.25, n) if scheduled else rng.uniform(17, 25, n)) % 24 * HOUR_S
         hours = rng.uniform(1, 6, n) * charge * (np.arange(n) >= start)
-        added = kw * _daily_blocks(axis, grid, True, on, hours * HOUR_S)
+        added = kw * daily_blocks(axis, grid, True, on, hours * HOUR_S)
         params = {"kw": kw, "scheduled": scheduled}
     elif label == "night_shift":
         kw = mean_kw * rng.uniform(0.5, 1.5)
         weekday = (axis.weekday() < 5) & (np.arange(n) >= start)
         on = (rng.uniform(21, 23) + rng.normal(0, 0.1, n)) * HOUR_S
-        added = kw * _daily_blocks(axis, grid, True, on, weekday * rng.uniform(7, 9) * HOUR_S)
+        added = kw * daily_blocks(axis, grid, True, on, weekday * rng.uniform(7, 9) * HOUR_S)
         params = {"kw": kw}
     elif label == "heating":
         per_degree = rng.uniform(0.1, 0.4) if category == "residential" else mean_kw * rng.uniform(0.05, 0.15)
@@ -199,7 +198,7 @@ def plant_lookalike(rng: np.random.Generator, label: str, axis: Axis, grid: Grid
         month = (np.datetime64(axis.start) + np.arange(n)).astype("datetime64[M]").astype(np.int64) % 12 + 1
         dark = np.isin(month, (10, 11, 12, 1, 2, 3)) & (rng.random(n) < 0.97)
         on = np.full(n, (rng.uniform(0, 6) if rng.random() < 0.7 else rng.uniform(16, 20)) * HOUR_S)
-        added = kw * _daily_blocks(axis, grid, True, on, dark * rng.uniform(12, 18) * HOUR_S)
+        added = kw * daily_blocks(axis, grid, True, on, dark * rng.uniform(12, 18) * HOUR_S)
         start, params = int(np.argmax(dark)), {"kw": kw}
     else:
         raise ValueError(label)

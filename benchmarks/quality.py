@@ -1,8 +1,8 @@
-"""Detection quality of the whole wattwatch pipeline against three baselines, on two datasets, in one table.
+"""Detection quality of the whole wattwatch pipeline against three baselines, on three datasets, in one table.
 
 Run:  .venv/bin/python benchmarks/quality.py            (full run, ~3 min on 2 cores with today's detectors)
       .venv/bin/python benchmarks/quality.py --quick    (small smoke run, ~25 s)
-      options: --seed N, --only a|b, --json PATH, --details N (misranked premises shown per question), --workdir DIR
+      options: --seed N, --only a|b|c, --json PATH, --details N (misranked premises shown per question), --workdir DIR
 
 Methods. wattwatch = the real pipeline: the dataset's files are written, loaded with ingest_file into a fresh DuckDB,
 scanned with run_scan, and leads.csv read back; a premises missing from leads.csv ranks last. Its one score ranks
@@ -15,7 +15,11 @@ Datasets. (a) the demo simulator, generate_city with its own seed (not the demo'
 its lamp-shop sales. (b) real backgrounds from ../shared/data/real (SGSC households, Cambridge buildings, VDI 4657
 profiles) with grows, thefts and look-alikes planted by this benchmark's own code (benchmarks.plant, not
 wattwatch.sim), and register fields and lamp-shop sales planted independently too (benchmarks.plant_sales); skipped
-with a line when the folder is absent. Each has a monthly twin (interval readings summed into irregular ~monthly
+with a line when the folder is absent. (c) the same real backgrounds with cases drawn by a second planter
+(benchmarks.plant_variants) from distributions the detectors were never tuned on: grows running since before the
+data, autoflowers on 20/4, 24/0 vegetative, perpetual two-room grows, LED ramps, air-conditioning cycling; small,
+gradual, night-only and alternate-week thefts; EVs on a tariff timer, storage heaters, growing mining rigs and pool
+pumps. It stands in for a held-out evaluation, and has no sales. Each has a monthly twin (interval readings summed into irregular ~monthly
 reads; all of (a)'s premises, a seeded half of (b)'s) for the billing metric.
 
 Evaluation (benchmarks.evaluate). Grow AP and P@k: positives = grows visible on the meter (metered lamp power at
@@ -59,8 +63,10 @@ ONE_LIST = "wattwatch, one list"  # both questions ranked by the lead list's one
 METHODS = (WATTWATCH, ONE_LIST, *BASELINES)
 COLUMNS = ("grow AP", "grow P@k", "LA@k", "theft AP", "theft P@k", "monthly grow AP")
 AP_COLUMNS = ("grow AP", "theft AP", "monthly grow AP")
-SIZES = {"full": {"a": (1500, 400), "b": (400, 400)}, "quick": {"a": (200, 200), "b": (60, 200)}}
+SIZES = {"full": {"a": (1500, 400), "b": (400, 400), "c": (400, 400)},
+         "quick": {"a": (200, 200), "b": (60, 200), "c": (60, 200)}}
 DEFAULT_SEED = 2025
+DATASETS = ("a", "b", "c")
 
 
 @dataclass
@@ -197,7 +203,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="small datasets for a smoke run")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed for datasets and baselines")
-    p.add_argument("--only", choices=("a", "b"), help="run one dataset only")
+    p.add_argument("--only", choices=DATASETS, help="run one dataset only")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     p.add_argument("--details", type=int, default=6, help="misranked premises listed per question (0: none)")
     p.add_argument("--workdir", type=Path, help="keep the generated files and databases here (default: temp dir)")
@@ -210,13 +216,16 @@ def build(key: str, workdir: Path, seed: int, sizes: dict[str, tuple[int, int]])
     data.mkdir(parents=True, exist_ok=True)
     if key == "a":
         return simulator_dataset(data, seed, n, days)
+    from benchmarks.plant_variants import PLANTERS_C
     from benchmarks.realcity import real_dataset
     from wattwatch.realdata import find_real_data
 
     root = find_real_data()
     if root is None:
-        print("(b) skipped: no real data folder (../shared/data/real or $WATTWATCH_REAL_DATA)")
+        print(f"({key}) skipped: no real data folder (../shared/data/real or $WATTWATCH_REAL_DATA)")
         return None
+    if key == "c":
+        return real_dataset(data, root, seed, n, days, planters=PLANTERS_C, key="c")
     return real_dataset(data, root, seed, n, days, with_sales=True)
 
 
@@ -227,7 +236,7 @@ def main(argv: list[str] | None = None) -> list[DatasetResult]:
     results = []
     with tempfile.TemporaryDirectory(prefix="wattwatch-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
-        for key in ("a", "b"):
+        for key in DATASETS:
             if args.only and key != args.only:
                 continue
             started = time.perf_counter()

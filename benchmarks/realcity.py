@@ -12,6 +12,8 @@ Everything is drawn from one seeded generator: the same seed gives the same file
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,7 @@ import pyarrow.parquet as pq
 
 from benchmarks.backgrounds import Axis, Background, load_backgrounds, make_grid, place
 from benchmarks.datasets import VISIBLE_LAMP_KW, Dataset, Truth
-from benchmarks.plant import LOOKALIKES, Planted, daily_temperature, plant_grow, plant_lookalike, plant_theft
+from benchmarks.plant import Planted, daily_temperature, plant_grow, plant_lookalike, plant_theft
 from benchmarks.plant_sales import PlantedSales, Sites, plant_sales
 
 CATEGORY_SHARES = {"residential": 0.60, "commercial": 0.18, "public": 0.08, "industrial": 0.07, "agricultural": 0.07}
@@ -36,11 +38,26 @@ THEFT_CATEGORIES = ("residential", "commercial", "industrial")
 LOOKALIKE_CATEGORIES = {"crypto": ("residential", "commercial", "industrial"), "ev": ("residential", "commercial"),
                         "night_shift": ("commercial", "industrial"), "heating": ("residential", "commercial", "public"),
                         "growth": ("commercial", "industrial"), "greenhouse": ("agricultural",)}
+NARROW_LOOKALIKES = ("greenhouse", "night_shift", "growth")  # placed first: few categories can hold them
 CITIES = (("Tiranë", 41.33, 19.82), ("Durrës", 41.32, 19.45), ("Vlorë", 40.47, 19.49), ("Shkodër", 42.07, 19.51),
           ("Elbasan", 41.11, 20.08), ("Korçë", 40.62, 20.78), ("Fier", 40.72, 19.56))
 START = "2024-09-02"  # a Monday; 400 days reach October 2025 across two DST changes
 RESIDENTIAL_FUSES_KW = np.array([4.5, 6.0, 8.0, 10.0, 12.0, 15.0])
 SALES_STREAM = 4  # the sales planter's generator: np.random.default_rng([seed, SALES_STREAM])
+
+
+@dataclass(frozen=True)
+class Planters:
+    """Which planter draws each case, and the look-alike kinds with the categories each may stand in."""
+
+    title: str
+    grow: Callable
+    theft: Callable
+    lookalike: Callable  # (rng, label, axis, grid, background, category, temperature) -> (metered, Planted)
+    lookalike_categories: dict[str, tuple[str, ...]]
+
+
+PLANTERS_B = Planters("real backgrounds", plant_grow, plant_theft, plant_lookalike, LOOKALIKE_CATEGORIES)
 
 
 def _categories(rng: np.random.Generator, n: int, library: list[Background]) -> np.ndarray:
@@ -49,7 +66,7 @@ def _categories(rng: np.random.Generator, n: int, library: list[Background]) -> 
     return rng.choice(np.array(usable, dtype=object), n, p=p / p.sum())
 
 
-def _assign_cases(rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
+def _assign_cases(rng: np.random.Generator, category: np.ndarray, kinds: dict[str, tuple[str, ...]]) -> np.ndarray:
     """A label per premises: cases first on the categories they need, the rest normal."""
     n = len(category)
     label = np.full(n, "normal", dtype=object)
@@ -58,15 +75,16 @@ def _assign_cases(rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
         free = np.flatnonzero((label == "normal") & np.isin(category, cats))
         label[rng.choice(free, min(count, len(free)), replace=False)] = name
 
-    per_lookalike = max(1, round(LOOKALIKE_SHARE * n / len(LOOKALIKES)))
-    for name in ("greenhouse", "night_shift", "growth"):  # the narrowest categories first
-        take(per_lookalike, LOOKALIKE_CATEGORIES[name], name)
+    per_lookalike = max(1, round(LOOKALIKE_SHARE * n / len(kinds)))
+    for name in NARROW_LOOKALIKES:
+        take(per_lookalike, kinds[name], name)
     n_grow = max(1, round(GROW_SHARE * n))
     take(round(RESIDENTIAL_GROW_SHARE * n_grow), ("residential",), "grow")
     take(n_grow - int((label == "grow").sum()), GROW_CATEGORIES, "grow")
     take(max(1, round(THEFT_SHARE * n)), THEFT_CATEGORIES, "theft")
-    for name in ("crypto", "ev", "heating"):
-        take(per_lookalike, LOOKALIKE_CATEGORIES[name], name)
+    for name in kinds:
+        if name not in NARROW_LOOKALIKES:
+            take(per_lookalike, kinds[name], name)
     return label
 
 
@@ -92,8 +110,10 @@ def _own_load(rng: np.random.Generator, axis: Axis, bg: Background, category: st
 
 
 def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: int,
-                 monthly_share: float = 0.5, with_sales: bool = False) -> Dataset:
-    """Files and truth of dataset (b); with_sales adds register fields, lamp-shop sales and their truth
+                 monthly_share: float = 0.5, with_sales: bool = False, planters: Planters = PLANTERS_B,
+                 key: str = "b") -> Dataset:
+    """Files and truth of dataset (b), or of another dataset on the same backgrounds with other `planters` (c:
+    benchmarks.plant_variants); with_sales adds register fields, lamp-shop sales and their truth
     (benchmarks.plant_sales) without changing anything else the seed gives."""
     workdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -102,7 +122,7 @@ def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: in
         raise FileNotFoundError(f"no usable real series under {root}")
     axis = Axis(np.datetime64(START).astype(object), days, "Europe/Tirane")
     category = _categories(rng, n_premises, library)
-    label = _assign_cases(rng, category)
+    label = _assign_cases(rng, category, planters.lookalike_categories)
     temperature = daily_temperature(rng, axis)
     premise_id = np.array([f"RP{i + 1:05d}" for i in range(n_premises)], dtype=object)
     meter_id = np.array([f"RM{i + 1:05d}" for i in rng.permutation(n_premises)], dtype=object)
@@ -112,11 +132,11 @@ def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: in
         own, grid = _own_load(rng, axis, bg, str(category[i]))
         mean_kw[i] = float(np.nanmean(own))
         if label[i] == "grow":
-            metered, case = plant_grow(rng, axis, grid, own, str(category[i]))
+            metered, case = planters.grow(rng, axis, grid, own, str(category[i]))
         elif label[i] == "theft":
-            metered, case = plant_theft(rng, axis, grid, own, str(category[i]))
-        elif label[i] in LOOKALIKES:
-            metered, case = plant_lookalike(rng, str(label[i]), axis, grid, own, str(category[i]), temperature)
+            metered, case = planters.theft(rng, axis, grid, own, str(category[i]))
+        elif label[i] in planters.lookalike_categories:
+            metered, case = planters.lookalike(rng, str(label[i]), axis, grid, own, str(category[i]), temperature)
         else:
             metered, case = own, Planted("normal")
         ok = np.isfinite(metered)
@@ -146,7 +166,7 @@ def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: in
                   grow & ~whole & (metered_lamp >= np.maximum(VISIBLE_LAMP_KW, 0.1 * mean_kw)),
                   (label == "theft") | (grow & whole), np.zeros(n_premises, bool), np.array(notes, dtype=object))
     monthly = np.sort(rng.choice(meter_id, int(round(monthly_share * n_premises)), replace=False))
-    return Dataset("b", f"real backgrounds (seed {seed}, {n_premises} premises x {days} d)", files, truth, axis.tz,
+    return Dataset(key, f"{planters.title} (seed {seed}, {n_premises} premises x {days} d)", files, truth, axis.tz,
                    monthly, sales_truth)
 
 

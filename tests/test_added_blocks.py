@@ -72,11 +72,15 @@ def shop(rng: np.random.Generator, n: int, scale_from: int | None = None, scale:
     return kw
 
 
+HARVEST = range(START + 60, START + 67)  # a week dark: a grow cycles (core.photoperiod, cycling)
+
+
 def with_lamps(kw: np.ndarray, lamp_kw: float, on_hour: int, hours: int) -> np.ndarray:
-    """The same load with a timer-switched lamp block every day from START."""
+    """The same load with a timer-switched lamp block every day from START, but for a harvest week."""
     out = kw.copy()
     hour = (np.arange(24) - on_hour) % 24 < hours
-    out[:, START:, :] += lamp_kw * hour[None, None, :]
+    lit = (np.arange(DAYS) >= START) & ~np.isin(np.arange(DAYS), HARVEST)
+    out += lamp_kw * (lit[:, None] & hour[None, :])[None]
     return out
 
 

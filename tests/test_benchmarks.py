@@ -80,6 +80,72 @@ def test_grow_adds_a_lamp_block_at_its_clock_time_and_theft_drops():
     assert (stolen[grid.day < theft.start_day] == 0.3).all() and stolen[grid.day == theft.start_day].max() < 0.3
 
 
+def _lit_hours(added: np.ndarray, grid, day: int, above: float) -> float:
+    return float((added[grid.day == day] > above).sum() * grid.step_s / 3600)
+
+
+def test_variant_grows_keep_their_style():
+    from benchmarks import plant_variants as pv
+
+    axis = Axis(date(2024, 9, 2), 240, "Europe/Tirane")
+    grid = make_grid(axis, 60)
+    bg = np.full(len(grid.utc_s), 0.3)
+    seen = set()
+    for seed in range(40):
+        metered, case = pv.plant_grow(np.random.default_rng(seed), axis, grid, bg, "residential")
+        added = metered - bg
+        style = case.params["style"]
+        seen.add((style, case.params["since_before_data"]))
+        assert case.label == "grow" and (added >= 0).all() and added[grid.day < case.start_day].max(initial=0) == 0
+        assert case.params["since_before_data"] == (case.start_day == 0)
+        first = case.start_day + 2
+        if style == "auto20" and not case.params["ac_cycling"] and first < axis.days:
+            assert abs(_lit_hours(added, grid, first, 0.5 * case.lamp_kw) - 20) <= 1
+        if style == "perpetual" and first < axis.days:  # one room or the other is always lit
+            assert _lit_hours(added, grid, first, 0.3 * case.lamp_kw) == 24
+    assert {s for s, _ in seen} == set(pv.GROW_STYLES) and {b for _, b in seen} == {True, False}
+
+
+@pytest.mark.parametrize("kind", ["small", "gradual", "night", "alternate_weeks", "drop"])
+def test_variant_thefts_take_what_they_say(kind):
+    from benchmarks import plant_variants as pv
+
+    axis = Axis(date(2024, 9, 2), 200, "Europe/Tirane")
+    grid = make_grid(axis, 30)
+    bg = np.full(len(grid.utc_s), 1.0)
+    seed = next(s for s in range(200) if pv.plant_theft(np.random.default_rng(s), axis, grid, bg, "residential")[1]
+                .params["kind"] == kind)
+    recorded, case = pv.plant_theft(np.random.default_rng(seed), axis, grid, bg, "residential")
+    before, after = grid.day < case.start_day, grid.day >= case.start_day + 63  # after any gradual ramp
+    assert (recorded[before] == 1.0).all() and (recorded <= 1.0).all()
+    low = recorded[after] < 1.0
+    night = (grid.tod_s[after] >= 19 * 3600) | (grid.tod_s[after] < 7 * 3600)
+    if kind == "night":
+        assert np.array_equal(low, night)
+    elif kind == "alternate_weeks":
+        assert np.array_equal(low, (grid.day[after] - case.start_day) // 7 % 2 == 0) and 0 < low.mean() < 1
+    else:
+        assert low.all() and np.allclose(recorded[after], 1 - case.params["drop"], atol=0.006)
+    if kind == "small":
+        assert 0.2 <= case.params["drop"] <= 0.4
+
+
+def test_variant_seasonal_lookalikes_run_in_their_season():
+    from benchmarks import plant_variants as pv
+
+    axis = Axis(date(2024, 9, 2), 365, "Europe/Tirane")
+    grid = make_grid(axis, 60)
+    bg = np.full(len(grid.utc_s), 0.5)
+    month = (np.datetime64(axis.start) + grid.day).astype("datetime64[M]").astype(np.int64) % 12 + 1
+    temperature = np.full(axis.days, 15.0)
+    for label, season in (("heating", pv.COLD_MONTHS), ("pool_pump", pv.POOL_MONTHS)):
+        metered, case = pv.plant_variant_lookalike(np.random.default_rng(1), label, axis, grid, bg, "residential",
+                                                   temperature)
+        on = metered - bg > 0
+        assert on.any() and not on[~np.isin(month, season)].any(), label
+        assert case.label == label
+
+
 def test_periods_cover_whole_days_in_28_to_33_day_blocks():
     period = periods_by_day(np.random.default_rng(1), 5, 200)
     for row in period:
@@ -184,6 +250,23 @@ def test_real_backgrounds_dataset_is_seeded_and_labelled(tmp_path):
     assert all(r["account_holder"] and r["address"] for r in after) and "account_holder" not in before[0]
     assert (a.truth.label == "grow").sum() == 4 and (a.truth.label == "theft").sum() == 3
     assert not (a.truth.grow_visible & a.truth.theft).any()
+
+
+def test_variant_dataset_is_seeded_and_labelled(tmp_path):
+    root = find_real_data()
+    if root is None:
+        pytest.skip("no real data folder")
+    from benchmarks.plant_variants import PLANTERS_C
+    from benchmarks.realcity import real_dataset
+
+    one, two = (real_dataset(tmp_path / name, root, seed=4, n_premises=40, days=120, planters=PLANTERS_C, key="c")
+                for name in ("one", "two"))
+    assert np.array_equal(one.truth.label, two.truth.label) and np.array_equal(one.truth.notes, two.truth.notes)
+    assert (tmp_path / "one" / "readings.parquet").read_bytes() == (tmp_path / "two" / "readings.parquet").read_bytes()
+    assert one.key == "c" and one.sales_truth is None and one.title.startswith(PLANTERS_C.title)
+    pumps = one.truth.label == "pool_pump"
+    assert pumps.any() and one.truth.lookalike[pumps].all() and one.truth.negative[pumps].all()
+    assert (one.truth.label == "grow").sum() == 4 and (one.truth.label == "theft").sum() == 3
 
 
 # ---- lamp-shop sales: the independent planter (benchmarks.plant_sales) and the sales rules (benchmarks.sales_eval)

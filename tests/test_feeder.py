@@ -361,9 +361,10 @@ def test_a_bypassed_grow_shows_a_lamp_block_in_the_hourly_excess():
     loss_factor = F / np.stack([true[G == fi].sum(axis=0) for fi in range(2)])
     FH = np.stack([true_kw[G == fi].sum(axis=0) for fi in range(2)]) * loss_factor[:, :, None]
     lamps = np.where((hours >= 6) & (hours < 24), 3.0, 0.0)  # 18 h on from 06:00, 3 kW, never metered
-    FH[0, 200:] += lamps
+    lit = (np.arange(FH.shape[1]) >= 200) & ((np.arange(FH.shape[1]) < 280) | (np.arange(FH.shape[1]) >= 287))
+    FH[0, lit] += lamps  # with a harvest week dark (a grow cycles: core.photoperiod)
     F = F.copy()
-    F[0, 200:] += lamps.sum()
+    F[0, lit] += lamps.sum()
     result = feeder_balance(F, X, G, feeder_kw_hourly=FH, member_kw_hourly=MH)
     assert result.block_score[0] > 0.5 > 5 * result.block_score[1]
     assert abs(result.block_hours[0] - 18) <= 1 and abs(result.block_kw[0] - 3.0) < 0.6

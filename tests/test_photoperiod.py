@@ -554,16 +554,20 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol) -> dict:
     ):
         lamp_like *= nan_credit if math.isnan(value) else half / (half + max(value, 0.0))
     persistence = 1 - math.exp(-len(best) / pp.PERSIST_DAYS)
+    switch_day = naive_switch_day(run, cls)
+    cycling = 1.0
+    if last - first + 1 >= pp.NO_CYCLE_DAYS and gap_days == 0 and switch_day < 0:
+        cycling = pp.NO_CYCLE_KEEP  # a long run with neither a switch nor a harvest gap
     earlier = [j for j in range(first) if dense[j]]
     without = sum(1 for j in range(earlier[-1] + 1 if earlier else 0, first) if days.observed[i, j])
     out.update(
-        score=persistence * coverage * weekly * shape * lamp_like,
+        score=persistence * coverage * weekly * shape * lamp_like * cycling,
         lamp_kw=med["edge_kw"],
         on_hour=((dominant + sum(offsets) / len(offsets)) * slot_hours) % 24.0,
         hours_on=main_length * slot_hours,
         first_block_day=first,
         last_block_day=last,
-        switch_day=naive_switch_day(run, cls),
+        switch_day=switch_day,
         n_gap_days=gap_days,
         coverage=coverage,
         weekly_balance=weekly,
@@ -615,9 +619,9 @@ def circ(delta: int, n: int) -> int:
     return min(delta, n - delta)
 
 
-def random_days(rng, n_slots: int, slot_hours: float) -> DailyBlocks:
+def random_days(rng, n_slots: int, slot_hours: float, max_days: int = 90) -> DailyBlocks:
     """Per-day block fits with grow-like runs, noise days, NaN days and class mixes, to drive the aggregation."""
-    m, d = int(rng.integers(1, 5)), int(rng.integers(1, 90))
+    m, d = int(rng.integers(1, 5)), int(rng.integers(1, max_days))
     hours = rng.choice([8, 11, 12, 13, 17, 18, 19, 20], (m, d))
     phased = (rng.random((m, 1)) < 0.6) & (rng.random((m, d)) < 0.9)  # 18 h then 12 h, with stray days
     hours = np.where(phased, np.where(np.arange(d) < rng.integers(0, d + 1, (m, 1)), 18, 12), hours)
@@ -660,6 +664,8 @@ def test_aggregation_matches_naive_twin(n_slots):
     rng = np.random.default_rng(100 + n_slots)
     for _ in range(30):
         assert_aggregation_matches(random_days(rng, n_slots, 24 / n_slots), n_slots, 24 / n_slots)
+    for _ in range(6):  # runs long enough to be judged on cycling (NO_CYCLE_DAYS)
+        assert_aggregation_matches(random_days(rng, n_slots, 24 / n_slots, max_days=200), n_slots, 24 / n_slots)
 
 
 def test_aggregation_matches_naive_twin_on_synthetic_meters(base_set):
@@ -700,6 +706,23 @@ def test_onset_tells_a_new_block_from_a_lifelong_one():
     assert abs(late.first_block_day[0] - 120) <= 2 and late.new_block[0]
     assert late.days_without_before[0] >= 115
     assert always.first_block_day[0] <= 2 and not always.new_block[0] and always.days_without_before[0] <= 2
+
+
+def test_a_block_that_never_cycles_counts_less_than_one_with_harvests():
+    """A pool pump's summer timer is a 12 h block like a flowering room's, but runs for months with no harvest gap
+    and no switch from 18 h."""
+    from wattwatch.core.photoperiod import NO_CYCLE_DAYS, runs_without_cycle
+
+    rng = np.random.default_rng(13)
+    base = household(rng)
+    pump = lamp_block(9 * 60, 12.0, 60, 2.0)  # day 60 to the end: 210 days
+    grow = pump.copy()
+    grow[130:137] = 0.0  # a week dark for the harvest
+    result = detect_photoperiod(np.stack([to_slots(base + pump, 30), to_slots(base + grow, 30)]), 0.5)
+    assert np.all(result.last_block_day - result.first_block_day + 1 >= NO_CYCLE_DAYS)
+    acyclic = runs_without_cycle(result.first_block_day, result.last_block_day, result.n_gap_days, result.switch_day)
+    assert acyclic.tolist() == [True, False] and result.n_gap_days[1] >= 5
+    assert result.score[0] < 0.5 * result.score[1]
 
 
 def building_schedule(rng: np.random.Generator) -> np.ndarray:

@@ -56,7 +56,7 @@ LENGTH_HOURS = tuple(range(8, 21))
 # a lamp block on a household with a big evening peak often fits only a little worse than a shorter window hugging
 # lamp + peak; the weight tips such near-ties to the photoperiod, while a look-alike whose block is clearly 8-10 h
 # long keeps its own length.
-PHOTOPERIOD_HOURS = (18.0, 12.0)
+PHOTOPERIOD_HOURS = (18.0, 12.0, 20.0)  # vegetative 18/6, flowering 12/12, autoflowers' 20/4
 PHOTOPERIOD_TOL_HOURS = 1.5
 OTHER_LENGTH_WEIGHT = 0.8
 # A day with fewer valid slots is not fitted: the two segment means would rest on too little (a DST day keeps 23/24).

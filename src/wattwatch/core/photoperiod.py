@@ -15,7 +15,7 @@ Two stages, both vectorised over meters:
    often fills only the last months of a series while a household's evening fits, spread over the whole year,
    outnumber it: the year-wide mode then pointed at the household and the grow's days were dropped.
 
-Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likeness, each in [0, 1]:
+Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likeness * cycling, each in [0, 1]:
 - persistence = 1 - exp(-n_block_days / PERSIST_DAYS): weeks of evidence, not days;
 - coverage = block days / observed days in the run: a grow lights (nearly) every day;
 - weekly balance = the least-covered weekday's coverage / coverage: lamps ignore weekends, shops and shifts do not;
@@ -27,7 +27,12 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
   OFF hours; an occupied building's has a morning peak, HVAC cycling), step_cv (lamps draw the same kW every day;
   HVAC follows the weather), weekday_spread (a building's Sunday plateau differs even when it is open), each with
   its own half-credit constant H, times length_steadiness (a timer keeps its length to the slot; a dusk-to-dawn
-  photocell's night length drifts with the season).
+  photocell's night length drifts with the season);
+- cycling: a grow cycles. Flowering lasts 8-10 weeks (a long sativa's up to 14) and ends in a harvest; autoflowers'
+  whole life is 9-13 weeks. A run that lasts NO_CYCLE_DAYS or more with neither an 18 h -> 12 h switch nor a harvest
+  gap is the schedule of something that does not cycle (a pool or irrigation pump through the summer, a greenhouse's
+  season, a building's hours) and keeps NO_CYCLE_KEEP; not nothing, since staggered rooms can keep a grow's lamps
+  burning through every harvest.
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
 (thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
@@ -60,10 +65,10 @@ from wattwatch.core.kernels import run_summary as rs
 from wattwatch.core.kernels.anchor_runs import anchor_runs, candidate_slots, dominant_starts
 from wattwatch.core.kernels.run_summary import summarise_runs
 
-# Photoperiod classes: vegetative 18/6 and flowering 12/12, in this order (class index 0, 1). Fitted lengths within
-# PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h and 11-13 h on whole-hour candidates, which
-# takes 11/13 and 13/11 variants and a one-slot fit error (a timer switching mid-slot at 60 min), but not 8-10 h
-# shifts or 20 h blocks.
+# Photoperiod classes: vegetative 18/6, flowering 12/12 and autoflowers' 20/4, in this order (class index 0, 1, 2).
+# Fitted lengths within PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h, 11-13 h and 20 h on
+# whole-hour candidates (a 19 h fit is vegetative: the first class within reach wins), which takes 11/13 and 13/11
+# variants and a one-slot fit error (a timer switching mid-slot at 60 min), but not 8-10 h shifts.
 CLASS_HOURS = PHOTOPERIOD_HOURS
 # Per-day gates: loose on purpose (a 1 kW lamp on a noisy household fails some days); weeks of days decide.
 MIN_DAY_CONTRAST = 1.5  # step at least 1.5 robust SDs of the within-segment scatter
@@ -90,6 +95,8 @@ ROUGHNESS_HALF = 0.3  # plateau roughness giving half credit: lamps sit near 0 (
 STEP_CV_HALF = 0.1  # step CV giving half credit: lamps draw the same kW every day, HVAC follows the weather
 WEEKDAY_SPREAD_HALF = 0.25  # weekday step spread giving half credit (a building's Sunday plateau differs)
 RUN_FIELDS = ("step", "base", "edge_kw", "contrast", "edge_share", "sharpness", "roughness")  # summarise_runs' order
+NO_CYCLE_DAYS = 112  # 16 weeks: the longest flowering (14 weeks) and two more, with no switch and no harvest gap
+NO_CYCLE_KEEP = 0.3
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,8 @@ def aggregate_days(
     roughness_half: float = ROUGHNESS_HALF,
     weekday_spread_half: float = WEEKDAY_SPREAD_HALF,
     step_cv_half: float = STEP_CV_HALF,
+    no_cycle_days: int = NO_CYCLE_DAYS,
+    no_cycle_keep: float = NO_CYCLE_KEEP,
 ) -> PhotoperiodResult:
     """Across-days half of the detector (module doc): candidate clock anchors, the grow run, its summary and score."""
     m, d = days.start.shape
@@ -206,9 +215,12 @@ def aggregate_days(
     halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
     summary = _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
                          halves)
-    without = counts[rs.WITHOUT]
+    without, switch_day = counts[rs.WITHOUT], counts[rs.SWITCH]
+    acyclic = runs_without_cycle(summary["first_block_day"], summary["last_block_day"], summary["n_gap_days"],
+                                 switch_day, no_cycle_days)
+    summary["score"] = np.where(acyclic, no_cycle_keep, 1.0) * summary["score"]
     return PhotoperiodResult(
-        **summary, switch_day=counts[rs.SWITCH], days_without_before=without,
+        **summary, switch_day=switch_day, days_without_before=without,
         new_block=(counts[rs.FIRST] >= 0) & (without >= new_block_min_days), is_block=run,
         in_added_load=np.zeros(m, dtype=bool),
         days=days,
@@ -281,3 +293,12 @@ def _day_to_day(medians, weekday_edges):
         deviation = np.abs(weekday_edges / medians[rs.MAIN_EDGE, :, None] - 1.0)
     spread = np.max(np.where(np.isnan(deviation), -np.inf, deviation), axis=1)
     return MAD_TO_SD * (medians[rs.STEP_DEVIATION] - base_dev), np.where(np.isfinite(spread), spread, np.nan)
+
+
+def runs_without_cycle(first_block_day, last_block_day, n_gap_days, switch_day,
+                       no_cycle_days: int = NO_CYCLE_DAYS) -> np.ndarray:
+    """Per meter: the block ran at least no_cycle_days, first to last day, with neither a switch nor a harvest gap
+    (module doc: cycling)."""
+    first = np.asarray(first_block_day)
+    span = np.asarray(last_block_day) - first + 1
+    return (first >= 0) & (span >= no_cycle_days) & (np.asarray(n_gap_days) == 0) & (np.asarray(switch_day) < 0)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wattwatch.core.fusion import AGRICULTURAL, FusedScores
 from wattwatch.core.peers import SHAPE_FEATURES
+from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle
 from wattwatch.scan.evidence import Evidence
 from wattwatch.schema import CATEGORIES
 
@@ -19,7 +20,7 @@ ABSENCE_SHOWN = 0.5  # a drop an absence explains at least this well says so (fu
 MONTHLY_READS = "monthly_reads"
 #: Every signal a lead can carry, declared once with what it means (docs/detectors.md is tested against this).
 SIGNALS: dict[str, str] = {
-    "grow_lights": "a daily lamp block of about 12 or 18 h at a fixed clock time, with sharp edges and a flat plateau",
+    "grow_lights": "a daily lamp block of about 12, 18 or 20 h at a fixed clock time, with sharp edges and a flat plateau",
     "strange_increase": "a lasting rise against the premises' own history (and the same weeks last year)",
     "peer_outlier": "far more use than premises of the same category, size and city",
     "lamp_purchases": "grow lamps or grow kit bought by a buyer linked to the premises, above all just before a rise",
@@ -78,6 +79,9 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         text += f"; switched from 18 h to 12 h on {_day(ev, p.switch_day[i])} (flowering)"
     if p.n_gap_days[i] > 0:
         text += f"; {p.n_gap_days[i]} dark days in gaps (harvests)"
+    if runs_without_cycle(p.first_block_day[i], p.last_block_day[i], p.n_gap_days[i], p.switch_day[i]):
+        text += (f"; but {p.last_block_day[i] - p.first_block_day[i] + 1} days with no switch or harvest gap, as a "
+                 f"pump's, greenhouse's or building's schedule runs (a grow cycles): counted at {NO_CYCLE_KEEP:.0%}")
     text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
     return Finding("grow_lights", float(fused.lighting[i]), text + ".")
 

@@ -24,7 +24,7 @@ MAIN_LENGTH, EDGE_KW, CONTRAST, EDGE_SHARE, SHARPNESS, ROUGHNESS, MAIN_STEP, MAI
 STEP_DEVIATION, BASE_DEVIATION = 9, 10
 N_MEDIANS = 11
 WEEK = 7
-VEGETATIVE, FLOWERING = 0, 1  # photoperiod classes (core.photoperiod.CLASS_HOURS: 18 h, 12 h)
+VEGETATIVE, FLOWERING = 0, 1  # photoperiod classes (core.photoperiod.CLASS_HOURS: 18 h, 12 h; 20 h never switches)
 
 
 @njit(**KERNEL)
