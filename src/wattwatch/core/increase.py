@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wattwatch.core.blocks import row_median
+
 MAD_TO_SIGMA = 1.4826
 MIN_LEVEL_KWH = 0.24  # 0.01 kW: floor for levels and spreads so that empty or constant histories do not divide by 0
 MIN_REL_SPREAD = 0.05  # the spread is at least 5% of the old level: a perfectly flat history is not infinitely sure
@@ -102,9 +104,8 @@ def strange_increase(
 
 
 def _masked_median(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows -> NaN, as wanted
-        return np.nanmedian(np.where(mask, x, np.nan), axis=1)
+    """nanmedian's values (all-NaN rows -> NaN), selected rather than sorted (core.blocks.row_median)."""
+    return row_median(np.where(mask, x, np.nan))
 
 
 def _best_split(x: np.ndarray, ks: np.ndarray, min_history_days: int, min_after_days: int) -> np.ndarray:
