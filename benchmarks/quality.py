@@ -1,6 +1,6 @@
 """Detection quality of the whole wattwatch pipeline against three baselines, on three datasets, in one table.
 
-Run:  .venv/bin/python benchmarks/quality.py            (full run, ~3 min on 2 cores with today's detectors)
+Run:  .venv/bin/python benchmarks/quality.py            (full run, ~6 min on 2 cores with today's detectors)
       .venv/bin/python benchmarks/quality.py --quick    (small smoke run, ~25 s)
       options: --seed N, --only a|b|c, --json PATH, --details N (misranked premises shown per question), --workdir DIR
 
