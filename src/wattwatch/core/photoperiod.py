@@ -214,13 +214,10 @@ def aggregate_days(
         int(switch_window_days), int(switch_min_days))
     halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
     summary = _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
-                         halves)
-    without, switch_day = counts[rs.WITHOUT], counts[rs.SWITCH]
-    acyclic = runs_without_cycle(summary["first_block_day"], summary["last_block_day"], summary["n_gap_days"],
-                                 switch_day, no_cycle_days)
-    summary["score"] = np.where(acyclic, no_cycle_keep, 1.0) * summary["score"]
+                         halves, (no_cycle_days, no_cycle_keep))
+    without = counts[rs.WITHOUT]
     return PhotoperiodResult(
-        **summary, switch_day=switch_day, days_without_before=without,
+        **summary, switch_day=counts[rs.SWITCH], days_without_before=without,
         new_block=(counts[rs.FIRST] >= 0) & (without >= new_block_min_days), is_block=run,
         in_added_load=np.zeros(m, dtype=bool),
         days=days,
@@ -235,7 +232,7 @@ def _anchor_slots(days, n_slots):
 
 
 def _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
-               halves) -> dict:
+               halves, no_cycle) -> dict:
     """The result's per-meter fields from the run's counts and medians (core.kernels.run_summary)."""
     n_block, first, last = counts[rs.N_BLOCK], counts[rs.FIRST], counts[rs.LAST]
     n_main = counts[rs.N_MAIN]
@@ -261,7 +258,10 @@ def _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant
     same_every_day = np.nan_to_num(weekday_half / (weekday_half + weekday_spread), nan=1.0)
     constant_kw = np.nan_to_num(step_cv_half / (step_cv_half + np.maximum(step_cv, 0.0)))
     lamp_like = flat * same_every_day * constant_kw * length_steadiness
-    score = np.where(has, persistence * coverage * weekly * shape * lamp_like, 0.0)
+    no_cycle_days, no_cycle_keep = no_cycle
+    acyclic = runs_without_cycle(first, last, counts[rs.N_GAP], counts[rs.SWITCH], no_cycle_days)
+    cycling = np.where(acyclic, no_cycle_keep, 1.0)
+    score = np.where(has, persistence * coverage * weekly * shape * lamp_like * cycling, 0.0)
     return {
         "score": score,
         "lamp_kw": lamp_kw,
