@@ -73,6 +73,10 @@ class Axis:
     def weekday(self) -> np.ndarray:
         return (self.start.weekday() + np.arange(self.days)) % WEEK_DAYS
 
+    def month(self) -> np.ndarray:
+        """Calendar month (1-12) of each day."""
+        return (np.datetime64(self.start) + np.arange(self.days)).astype("datetime64[M]").astype(np.int64) % 12 + 1
+
     def day_of_year(self) -> np.ndarray:
         first = np.datetime64(self.start)
         dates = first + np.arange(self.days)

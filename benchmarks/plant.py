@@ -195,7 +195,7 @@ def plant_lookalike(rng: np.random.Generator, label: str, axis: Axis, grid: Grid
         added, params = bg * (factor - 1) * progress, {"factor": factor, "ramp_days": ramp}
     elif label == "greenhouse":
         kw = max(10.0, mean_kw * rng.uniform(0.5, 3.0))
-        month = (np.datetime64(axis.start) + np.arange(n)).astype("datetime64[M]").astype(np.int64) % 12 + 1
+        month = axis.month()
         dark = np.isin(month, (10, 11, 12, 1, 2, 3)) & (rng.random(n) < 0.97)
         on = np.full(n, (rng.uniform(0, 6) if rng.random() < 0.7 else rng.uniform(16, 20)) * HOUR_S)
         added = kw * daily_blocks(axis, grid, True, on, dark * rng.uniform(12, 18) * HOUR_S)

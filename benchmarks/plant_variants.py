@@ -33,10 +33,6 @@ NIGHT_BYPASS_HOURS = (19, 7)  # the bypass is connected from 19:00 to 07:00
 COLD_MONTHS, POOL_MONTHS = (11, 12, 1, 2, 3), (5, 6, 7, 8, 9)
 
 
-def _months(axis: Axis) -> np.ndarray:
-    return (np.datetime64(axis.start) + np.arange(axis.days)).astype("datetime64[M]").astype(np.int64) % 12 + 1
-
-
 def _grow_calendar(rng: np.random.Generator, style: str, start: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Lamp hours and lamp level per day: cycles of (vegetative, flowering, harvest gap), or 20/4 runs for autos."""
     length, level = np.zeros(n), np.zeros(n)
@@ -109,7 +105,7 @@ def plant_theft(rng: np.random.Generator, axis: Axis, grid: Grid, bg: np.ndarray
 def plant_variant_lookalike(rng: np.random.Generator, label: str, axis: Axis, grid: Grid, bg: np.ndarray,
                             category: str, temperature: np.ndarray) -> tuple[np.ndarray, Planted]:
     n = axis.days
-    months = _months(axis)
+    months = axis.month()
     if label == "ev":
         kw = float(rng.choice([3.7, 7.4]))
         on = np.full(n, float(rng.choice([0.0, 0.5, 1.0, 2.0])) * HOUR_S)

@@ -136,7 +136,7 @@ def test_variant_seasonal_lookalikes_run_in_their_season():
     axis = Axis(date(2024, 9, 2), 365, "Europe/Tirane")
     grid = make_grid(axis, 60)
     bg = np.full(len(grid.utc_s), 0.5)
-    month = (np.datetime64(axis.start) + grid.day).astype("datetime64[M]").astype(np.int64) % 12 + 1
+    month = axis.month()[grid.day]
     temperature = np.full(axis.days, 15.0)
     for label, season in (("heating", pv.COLD_MONTHS), ("pool_pump", pv.POOL_MONTHS)):
         metered, case = pv.plant_variant_lookalike(np.random.default_rng(1), label, axis, grid, bg, "residential",
