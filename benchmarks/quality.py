@@ -2,7 +2,8 @@
 
 Run:  .venv/bin/python benchmarks/quality.py            (full run, ~6 min on 2 cores with today's detectors)
       .venv/bin/python benchmarks/quality.py --quick    (small smoke run, ~25 s)
-      options: --seed N, --only a|b|c, --json PATH, --details N (misranked premises shown per question), --workdir DIR
+      options: --seed N, --only a|b|c, --days N, --json PATH, --details N (misranked premises shown per question),
+      --workdir DIR
 
 Methods. wattwatch = the real pipeline: the dataset's files are written, loaded with ingest_file into a fresh DuckDB,
 scanned with run_scan, and leads.csv read back; a premises missing from leads.csv ranks last. Its one score ranks
@@ -204,6 +205,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="small datasets for a smoke run")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed for datasets and baselines")
     p.add_argument("--only", choices=DATASETS, help="run one dataset only")
+    p.add_argument("--days", type=int, help="days of readings in every dataset (default 400, quick 200); 365 is a "
+                                            "year, too short for any fall to be compared with the year before")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     p.add_argument("--details", type=int, default=6, help="misranked premises listed per question (0: none)")
     p.add_argument("--workdir", type=Path, help="keep the generated files and databases here (default: temp dir)")
@@ -232,7 +235,7 @@ def build(key: str, workdir: Path, seed: int, sizes: dict[str, tuple[int, int]])
 def main(argv: list[str] | None = None) -> list[DatasetResult]:
     args = parse(argv)
     warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices in the baselines are expected and handled
-    sizes = SIZES["quick" if args.quick else "full"]
+    sizes = {key: (n, args.days or days) for key, (n, days) in SIZES["quick" if args.quick else "full"].items()}
     results = []
     with tempfile.TemporaryDirectory(prefix="wattwatch-bench-") as tmp:
         workdir = args.workdir or Path(tmp)

@@ -35,6 +35,7 @@ def random_inputs(rng, m=40, d=120):
         flat_score=rng.random(m) * (rng.random(m) < 0.3),
         drop_unexplained=rng.random(m),
         drop_absence=np.where(rng.random(m) < 0.3, rng.random(m), 0.0),
+        drop_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
         lost_kw=rng.gamma(1.0, 1.0, m),
         feeder_score=rng.random(m) * (rng.random(m) < 0.2),
         feeder_explained_kwh_day=rng.gamma(1.0, 10.0, m),
@@ -81,6 +82,7 @@ def naive_fuse(x, i):
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
     drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * x["drop_unexplained"][i]
     drop *= 1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i])
+    drop *= 1 - clip(x["drop_seasonal"][i])
     theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
@@ -118,7 +120,8 @@ def one(**overrides):
         purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
         lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
-        drop_absence=np.array([0.0]), flat_score=np.array([0.0]), feeder_score=np.array([0.0]),
+        drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
+        feeder_score=np.array([0.0]),
     )
     x.update(quiet)
     x.update({k: np.asarray(v) for k, v in overrides.items()})
@@ -167,6 +170,14 @@ def test_a_fall_an_absence_explains_keeps_a_share_of_its_drop_but_all_of_a_stuck
     assert away.drop[0] == pytest.approx(F.ABSENCE_KEEP * bypass.drop[0])
     assert one(drop_score=[0.5], drop_absence=[0.5]).theft[0] < bypass.theft[0]
     assert one(flat_score=[0.6], drop_absence=[1.0]).theft[0] == pytest.approx(F.W_FLAT * 0.6)
+
+
+def test_a_fall_its_seasons_explain_keeps_the_unexplained_share_but_all_of_a_stuck_meter():
+    bypass = one(drop_score=[0.5])
+    spring = one(drop_score=[0.5], drop_seasonal=[0.75])
+    assert spring.drop[0] == pytest.approx(0.25 * bypass.drop[0])
+    assert one(drop_score=[0.5], drop_seasonal=[1.0]).theft[0] == 0.0
+    assert one(flat_score=[0.6], drop_seasonal=[1.0]).theft[0] == pytest.approx(F.W_FLAT * 0.6)
 
 
 def test_a_greenhouse_keeps_only_a_tenth_of_its_grow_evidence():

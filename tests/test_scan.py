@@ -195,6 +195,31 @@ def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
     assert "more like a vacation, a change of occupant" in vacation["explanation"]
 
 
+def test_a_fall_back_to_an_earlier_level_is_explained_as_seasonal_and_ranks_below_a_bypass(tmp_path):
+    rng = np.random.default_rng(8)
+    con = connect(tmp_path / "store.duckdb")
+    readings, meters, premises = [], [], []
+    for i in range(12):
+        readings += hourly_rows(f"M{i:03d}", rng)
+    readings += scaled_rows("S1", rng, 60, 150, 2.5)  # a busy season (heating, a lodger), then its old level again
+    readings += scaled_rows("T1", rng, 150, DAYS, 0.45)  # bypassed for good
+    for meter in [f"M{i:03d}" for i in range(12)] + ["S1", "T1"]:
+        meters.append((meter, "60min", 60, START, START + timedelta(days=DAYS)))
+        premises.append((f"P{meter}", meter, "residential", "Tirana"))
+    insert_readings(con, readings)
+    insert_meters(con, meters)
+    insert_premises(con, premises, holder="Arben Hoxha")
+    try:
+        leads = {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
+                                                                      tmp_path / "out").leads_csv)}
+    finally:
+        con.close()
+    theft, season = leads["T1"], leads["S1"]
+    assert "sustained_drop" in theft["signals"].split(";") and "lowest earlier level" not in theft["explanation"]
+    assert "it fell only to" in season["explanation"].lower() and "so the fall counts for less" in season["explanation"]
+    assert float(season["theft_score"]) < float(theft["theft_score"])
+
+
 def test_a_store_of_monthly_reads_only_is_scanned(tmp_path):
     """No interval meter at all: the per-meter stage has no chunk, the daily rows all come from the reads."""
     rng = np.random.default_rng(5)

@@ -9,7 +9,9 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
   one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop or a stuck/flat meter, and a feeder whose
   unmetered energy rose when this meter fell. A drop that a household away or a change of occupant explains better
-  (the level came back up to several times its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight.
+  (the level came back up to several times its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight; a
+  drop the premises' own seasons explain (core.seasonal_fall: heating off in spring, a school's summer) keeps the
+  share they leave unexplained.
 A meter whose level fell while lamp blocks appear (whole-premises bypass feeding a grow) is both.
 Why the stronger question, not a noisy OR of the two: each question is already a noisy OR of its own signs, while a
 premises with faint signs of both (a rise the look-alikes half explain, a small fall) is no likelier to hide either;
@@ -138,6 +140,7 @@ def fuse(
     drop_shape_similarity: np.ndarray,
     drop_unexplained: np.ndarray,
     drop_absence: np.ndarray,
+    drop_seasonal: np.ndarray,
     flat_score: np.ndarray,
     lost_kw: np.ndarray,
     feeder_score: np.ndarray,
@@ -181,6 +184,7 @@ def fuse(
     # a fall its whole category made at the same time (season, holidays) is not one premises' theft
     drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight * np.asarray(drop_unexplained)
     drop = drop * (1.0 - (1.0 - ABSENCE_KEEP) * np.clip(np.nan_to_num(drop_absence), 0.0, 1.0))
+    drop = drop * (1.0 - np.clip(np.nan_to_num(drop_seasonal), 0.0, 1.0))
     theft = noisy_or((W_DROP, drop), (W_FLAT, flat), (W_FEEDER, feeder_score))
     theft = theft * np.where(is_billing, BILLING_THEFT_KEEP, 1.0)
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)

@@ -127,7 +127,7 @@ def lookalike_evidence(
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
     k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
     measured = hourly_measures(x, hourly, first_weekday, k, is_block, block_rows)
-    return lookalike_scores(x, measured, category, k)
+    return lookalike_scores(x, measured, category, k, population_curve(x))
 
 
 def lamp_days(is_block: np.ndarray, lamp_score: np.ndarray) -> np.ndarray:
@@ -164,12 +164,14 @@ def hourly_measures(
 
 
 def lookalike_scores(
-    kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray
+    kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray,
+    population: np.ndarray,
 ) -> LookalikeResult:
-    """The population part: season measures against the population curve of all rows, then the likelihoods."""
+    """The population part: season measures against `population` (the population curve of all rows of kwh_daily:
+    core.lookalike_season.population_curve), then the likelihoods."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     k = usable_change_day(change_day, x.shape[1])
-    return _likelihoods({**measured, **season_measures(x, population_curve(x), k)}, k, np.asarray(category))
+    return _likelihoods({**measured, **season_measures(x, population, k)}, k, np.asarray(category))
 
 
 def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray]:

@@ -18,14 +18,16 @@ import numpy as np
 
 from wattwatch.core.absence import AbsenceResult, ordinary_absence
 from wattwatch.core.daily import spread_periods
-from wattwatch.core.drop import DropResult, sustained_drop
+from wattwatch.core.drop import DropResult, evidence_series, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
 from wattwatch.core.fusion import onset_days
 from wattwatch.core.increase import IncreaseResult
+from wattwatch.core.lookalike_season import population_curve
 from wattwatch.core.lookalikes import LookalikeResult, lookalike_scores
 from wattwatch.core.peers import PeerResult, peer_scores
 from wattwatch.core.photoperiod import PhotoperiodResult
 from wattwatch.core.purchases import PurchaseEvidence
+from wattwatch.core.seasonal_fall import SeasonalFall, seasonal_fall
 from wattwatch.engine.base import SUM_PREFIX, Engine
 from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, MeterTable, PremisesIndex
 from wattwatch.scan.meter_stage import (
@@ -77,6 +79,7 @@ class Evidence:
     lookalikes: LookalikeResult
     drop: DropResult
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
+    seasonal_fall: SeasonalFall  # how well the premises' own seasons explain each drop
     feeder: FeederResult | None  # None when no feeder meters were loaded
     links: LinkResult | None  # None when no sales were loaded
     purchases: PurchaseEvidence | None  # None when no sales were loaded
@@ -139,7 +142,8 @@ def gather_evidence(
     )
     step("peers")
     measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
-    lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day)
+    population = population_curve(daily.kwh)
+    lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population)
     step("look-alikes")
     drop = sustained_drop(
         daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,
@@ -148,6 +152,8 @@ def gather_evidence(
     absence = ordinary_absence(
         daily.kwh, daily.zero_days, drop.change_day, drop.flat_start, drop.flat_days, drop.level_before
     )
+    seasonal = seasonal_fall(daily.kwh, evidence_series(daily.kwh, daily.zero_days), population, drop.change_day,
+                             drop.level_after)
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -166,8 +172,8 @@ def gather_evidence(
         onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
-    return Evidence(daily, premises, info, feeders, increase, lighting, peers, lookalikes, drop, absence, feeder,
-                    links, purchases)
+    return Evidence(daily, premises, info, feeders, increase, lighting, peers, lookalikes, drop, absence, seasonal,
+                    feeder, links, purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from wattwatch.core.fusion import AGRICULTURAL, FusedScores
 from wattwatch.core.peers import SHAPE_FEATURES
 from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle
+from wattwatch.core.seasonal_fall import PRIOR_HIGH, PRIOR_LOW
 from wattwatch.scan.evidence import Evidence
 from wattwatch.schema import CATEGORIES
 
 MIN_SHOWN = 0.1  # a part of the score under this is not worth a line
 LIKELY_LOOKALIKE = 0.5  # a look-alike at or above this is reported as a possible innocent cause
 ABSENCE_SHOWN = 0.5  # a drop an absence explains at least this well says so (fusion has already discounted it)
+SEASON_SHOWN = 0.2  # ... and one its own seasons explain this well (core.seasonal_fall)
+SEASON_PART_SHOWN = 0.25  # each of the two seasonal signs named when it carries at least this much
 MONTHLY_READS = "monthly_reads"
 #: Every signal a lead can carry, declared once with what it means (docs/detectors.md is tested against this).
 SIGNALS: dict[str, str] = {
@@ -152,7 +155,26 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
             f". It came back up to {a.rebound[i]:.1f}x its lowest week ({a.recovered[i]:.0%} of the old level): "
             "more like a vacation, a change of occupant or an empty season than a bypass, so the fall counts for less"
         )
+    text += _seasonal_note(ev, i)
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
+
+
+def _seasonal_note(ev: Evidence, i: int) -> str:
+    s = ev.seasonal_fall
+    if s.explained[i] < SEASON_SHOWN:
+        return ""
+    signs = []  # (weight, words)
+    if not math.isnan(s.seasonal_share[i]):
+        signs.append((s.seasonal_share[i],
+                      f"its level followed the population's seasons, which predict {s.seasonal_share[i]:.0%} of the fall"))
+    if s.prior_low_day[i] >= 0 and not math.isnan(s.prior_ratio[i]):
+        signs.append(((s.prior_ratio[i] - PRIOR_LOW) / (PRIOR_HIGH - PRIOR_LOW),
+                      f"it fell only to {s.prior_ratio[i]:.0%} of its lowest earlier level (the 8 weeks from "
+                      f"{_day(ev, s.prior_low_day[i])})"))
+    shown = [words for weight, words in signs if weight >= SEASON_PART_SHOWN] or [max(signs)[1]]
+    said = "; ".join(shown)
+    return (f". {said[0].upper()}{said[1:]}: heating or cooling switched off, a school's summer or a season's work"
+            f" ending explain {s.explained[i]:.0%} of it, so the fall counts for less")
 
 
 def flat_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:

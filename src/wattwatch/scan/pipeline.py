@@ -71,6 +71,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
             category_curves(ev.daily.kwh, ev.info.category), ev.info.category, ev.drop.change_day, ev.drop.ratio
         ),
         drop_absence=ev.absence.explained,
+        drop_seasonal=ev.seasonal_fall.explained,
         flat_score=ev.drop.flat_score,
         lost_kw=ev.drop.lost_kw,
         feeder_score=zeros if feeder is None else feeder.feeder_score,
