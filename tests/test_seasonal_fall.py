@@ -30,7 +30,8 @@ def naive_one(kwh, evidence, pop, k, level_after):
             if median < low:
                 low, low_day = median, start
     prior_ratio = level_after / low if low_day >= 0 and low > 0 else math.nan
-    back = 0.0 if math.isnan(prior_ratio) else min(max((prior_ratio - S.PRIOR_LOW) / (S.PRIOR_HIGH - S.PRIOR_LOW), 0), 1)
+    ramp = (prior_ratio - S.PRIOR_LOW) / (S.PRIOR_HIGH - S.PRIOR_LOW)
+    back = 0.0 if math.isnan(prior_ratio) else min(max(ramp, 0), 1)
     season_term = 1 - S.SEASON_WEIGHT * (0.0 if math.isnan(seasonal) else seasonal)
     return {"seasonal_share": seasonal, "prior_ratio": prior_ratio, "prior_low_day": low_day,
             "explained": 1 - season_term * (1 - S.PRIOR_WEIGHT * back)}

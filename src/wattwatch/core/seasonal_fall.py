@@ -55,31 +55,35 @@ def seasonal_fall(
 ) -> SeasonalFall:
     """kwh_daily [m, d] (NaN = not observed), `evidence` the same as core.drop measured the fall on
     (core.drop.evidence_series), `population` [d] (core.lookalike_season.population_curve), and per meter the fall's
-    change_day (-1: none) and level_after (kWh/day), as core.drop gives them."""
-    x = np.asarray(evidence, dtype=np.float64)
-    m, d = x.shape
-    k = np.asarray(change_day, dtype=np.int64)
-    has = k > 0
-    share = season_measures(np.asarray(kwh_daily, dtype=np.float64), population, np.where(has, k, -1))
-    seasonal = np.where(has, np.clip(share["season_explained"], 0.0, 1.0), np.nan)
+    change_day (-1: none, or not worth judging: only these rows are measured) and level_after (kWh/day), as core.drop
+    gives them."""
+    k_all = np.asarray(change_day, dtype=np.int64)
+    m = k_all.size
+    rows = np.flatnonzero(k_all > 0)
+    out = SeasonalFall(np.full(m, np.nan), np.full(m, np.nan), np.full(m, -1, dtype=np.int64), np.zeros(m))
+    if rows.size == 0:
+        return out
+    x = np.asarray(evidence, dtype=np.float64)[rows]
+    k = k_all[rows]
+    share = season_measures(np.asarray(kwh_daily, dtype=np.float64)[rows], population, k)
+    seasonal = np.clip(share["season_explained"], 0.0, 1.0)
 
+    d = x.shape[1]
     n_windows = max((d - PRIOR_WINDOW_DAYS) // PRIOR_STEP_DAYS + 1, 0)
-    medians = strided_window_medians(x, np.zeros(m, dtype=np.int64), PRIOR_WINDOW_DAYS, PRIOR_STEP_DAYS, n_windows,
-                                     PRIOR_WINDOW_DAYS // 2)
+    medians = strided_window_medians(x, np.zeros(rows.size, dtype=np.int64), PRIOR_WINDOW_DAYS, PRIOR_STEP_DAYS,
+                                     n_windows, PRIOR_WINDOW_DAYS // 2)
     start = np.arange(n_windows) * PRIOR_STEP_DAYS
     # windows that end before the fall's own level window (the PRIOR_WINDOW_DAYS before the change) begins
-    earlier = start[None, :] + 2 * PRIOR_WINDOW_DAYS <= k[:, None]
-    usable = earlier & np.isfinite(medians) & has[:, None]
-    lowest = np.argmin(np.where(usable, medians, np.inf), axis=1) if n_windows else np.zeros(m, dtype=np.int64)
+    usable = (start[None, :] + 2 * PRIOR_WINDOW_DAYS <= k[:, None]) & np.isfinite(medians)
     found = usable.any(axis=1)
-    low = np.where(found, medians[np.arange(m), lowest] if n_windows else np.nan, np.nan)
+    lowest = np.argmin(np.where(usable, medians, np.inf), axis=1) if n_windows else np.zeros(rows.size, np.int64)
+    low = np.where(found, medians[np.arange(rows.size), lowest] if n_windows else np.nan, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        prior_ratio = np.where(found & (low > 0), np.asarray(level_after, dtype=np.float64) / low, np.nan)
+        prior_ratio = np.where(found & (low > 0), np.asarray(level_after, dtype=np.float64)[rows] / low, np.nan)
     back = np.clip((prior_ratio - PRIOR_LOW) / (PRIOR_HIGH - PRIOR_LOW), 0.0, 1.0)
-    explained = 1.0 - (1.0 - SEASON_WEIGHT * np.nan_to_num(seasonal)) * (1.0 - PRIOR_WEIGHT * np.nan_to_num(back))
-    return SeasonalFall(
-        seasonal_share=seasonal,
-        prior_ratio=prior_ratio,
-        prior_low_day=np.where(found, start[lowest] if n_windows else -1, -1).astype(np.int64),
-        explained=np.where(has, explained, 0.0),
-    )
+    out.seasonal_share[rows] = seasonal
+    out.prior_ratio[rows] = prior_ratio
+    out.prior_low_day[rows] = np.where(found, start[lowest] if n_windows else -1, -1)
+    unexplained = (1.0 - SEASON_WEIGHT * np.nan_to_num(seasonal)) * (1.0 - PRIOR_WEIGHT * np.nan_to_num(back))
+    out.explained[rows] = 1.0 - unexplained
+    return out

@@ -152,7 +152,9 @@ def gather_evidence(
     absence = ordinary_absence(
         daily.kwh, daily.zero_days, drop.change_day, drop.flat_start, drop.flat_days, drop.level_before
     )
-    seasonal = seasonal_fall(daily.kwh, evidence_series(daily.kwh, daily.zero_days), population, drop.change_day,
+    # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
+    judged = np.where(drop.drop_score > 0, drop.change_day, -1)
+    seasonal = seasonal_fall(daily.kwh, evidence_series(daily.kwh, daily.zero_days), population, judged,
                              drop.level_after)
     step("theft")
     feeder = None

@@ -165,8 +165,8 @@ def _seasonal_note(ev: Evidence, i: int) -> str:
         return ""
     signs = []  # (weight, words)
     if not math.isnan(s.seasonal_share[i]):
-        signs.append((s.seasonal_share[i],
-                      f"its level followed the population's seasons, which predict {s.seasonal_share[i]:.0%} of the fall"))
+        signs.append((s.seasonal_share[i], "its level followed the population's seasons, which predict "
+                                           f"{s.seasonal_share[i]:.0%} of the fall"))
     if s.prior_low_day[i] >= 0 and not math.isnan(s.prior_ratio[i]):
         signs.append(((s.prior_ratio[i] - PRIOR_LOW) / (PRIOR_HIGH - PRIOR_LOW),
                       f"it fell only to {s.prior_ratio[i]:.0%} of its lowest earlier level (the 8 weeks from "
