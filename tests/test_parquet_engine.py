@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from wattwatch.engine import parquet
+from wattwatch.engine import parquet, workers
 from wattwatch.engine.parquet import ParquetEngine
 from wattwatch.settings import Settings
 
@@ -213,3 +213,17 @@ def test_a_worker_keeps_the_memory_a_chunk_freed_for_the_next_one():
     if kept == "unsupported":
         pytest.skip("malloc is not glibc's")
     assert int(kept) < 100 < int(faults("default"))
+
+
+@pytest.mark.parametrize("argv, forks", [
+    (["wattwatch", "scan", "--premises", "p.csv", "--readings-parquet", "r.parquet", "--out", "o"], True),
+    (["wattwatch", "scan", "--readings-parquet=r.parquet", "--out", "o"], True),
+    (["wattwatch", "scan", "--readings-parquet", "r.parquet", "--engine", "duckdb"], True),
+    (["wattwatch", "scan", "--readings-parquet", "r.parquet", "--engine", "spark"], False),  # Spark runs no workers
+    (["wattwatch", "scan", "--engine=spark", "--readings-parquet", "r.parquet"], False),
+    (["wattwatch", "scan", "--readings", "r.csv", "--out", "o"], False),  # the store's readings: one process
+    (["wattwatch", "demo", "--out", "o"], False),
+    (["wattwatch"], False),
+])
+def test_the_command_line_starts_the_fork_server_early_only_for_a_parquet_scan(argv, forks):
+    assert workers.forks_workers(argv) is forks

@@ -36,13 +36,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from numba import njit
 
 from wattwatch.core.kernels.cells import interval_minutes
 from wattwatch.core.kernels.rows import check_and_append
 from wattwatch.core.reading_checks import OK, duplicate_faults, row_faults
 from wattwatch.engine.base import ChunkKernel, Progress, ReadingsChunk, concat_outputs
 from wattwatch.engine.chunking import ReadingsBatch, as_chunk, chunk_rows
+from wattwatch.engine.compiler import load_compiler
 from wattwatch.engine.duckdb import EPOCH, DuckDBEngine
 from wattwatch.engine.matrices import BillingPeriods, MeterTable
 from wattwatch.engine.workers import keep_freed_memory, pool_context
@@ -264,7 +264,7 @@ class ParquetEngine(DuckDBEngine):
         return dataclasses.replace(self._reader(), rejected_dir=None).read(-1, rows, set())[0]
 
     def _reader(self) -> ChunkReader:
-        return ChunkReader(self.meter_table().meter_ids, _row_groups(self.paths), self.settings, self.rejected_dir)
+        return ChunkReader(self.meter_table().meter_ids, file_row_groups(self.paths), self.settings, self.rejected_dir)
 
     def _collect(self, rows, out, stats: InputStats, progress: Progress | None):
         self.stats.add(stats)
@@ -283,13 +283,6 @@ def _init_worker(job: Path) -> None:
     _WORKER = pickle.loads(job.read_bytes())
     keep_freed_memory()
     load_compiler()
-
-
-@njit(cache=True)
-def load_compiler() -> bool:
-    """The smallest compiled function: the first call of any compiled function in a process loads numba's compiler
-    target (about 0.3 s), even when the function's machine code comes from the cache (see engine.workers)."""
-    return True
 
 
 def balanced_chunk_size(n_meters: int, meters_per_chunk: int, workers: int) -> int:
@@ -318,7 +311,8 @@ def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(rows[starts].tolist(), rows[ends].tolist()))
 
 
-def _row_groups(paths: Sequence[Path]) -> tuple[RowGroup, ...]:
+def file_row_groups(paths: Sequence[Path]) -> tuple[RowGroup, ...]:
+    """Every row group of the files, with its meter_id statistics."""
     groups = []
     for path in paths:
         meta = pq.ParquetFile(path).metadata
