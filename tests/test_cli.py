@@ -52,9 +52,13 @@ def test_demo_writes_leads_and_report(demo_run):
     assert theft_first, "the demo city has planted thefts"
     for r in rows:  # each question's own score, and the estimates an analyst sorts by
         assert float(r["score"]) >= max(float(r["grow_score"]), float(r["theft_score"])) - 0.01
-    for r in theft_first:
+    for r in theft_first:  # a lead's signals begin with the question that ranked it
         assert float(r["theft_score"]) > float(r["grow_score"])
         assert r["unmetered_kwh_day"] == "" or float(r["unmetered_kwh_day"]) > 0  # as the explanation states it
+    grow_first = [r for r in rows if r["signals"].split(";")[0] in ("grow_lights", "strange_increase", "peer_outlier")]
+    assert grow_first, "the demo city has planted grows"
+    for r in grow_first:
+        assert float(r["grow_score"]) >= float(r["theft_score"])
     assert any(r["unmetered_kwh_day"] for r in theft_first)
 
 

@@ -261,10 +261,18 @@ FINDERS = (
 )
 
 
+#: The findings that are theft evidence; the others are grow evidence (or say what a grow could be instead).
+THEFT_SIGNALS = frozenset({"sustained_drop", "flat_meter", "feeder_loss", "bypass_with_lights"})
+
+
 def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
-    """The meter's findings, strongest first."""
+    """The meter's findings: those of the question that gives the lead its score first (theft where its theft score
+    is the higher), each question's strongest first. Strengths are each part's evidence before the question's
+    weights (a monthly meter's fall weighs half in its theft score), so the order of the parts alone would not say
+    which question ranked the lead."""
     found = [f for finder in FINDERS if (f := finder(ev, fused, i)) is not None]
-    found.sort(key=lambda f: -f.strength)
+    theft_leads = bool(fused.theft[i] > fused.grow[i])
+    found.sort(key=lambda f: ((f.signal in THEFT_SIGNALS) != theft_leads, -f.strength))
     if ev.daily.is_billing[i]:
         found.append(Finding(MONTHLY_READS, 0.0, "Monthly reads: weaker evidence (levels only, no time of day)."))
     return found
