@@ -169,8 +169,8 @@ def _seasonal_note(ev: Evidence, i: int) -> str:
                                            f"{s.seasonal_share[i]:.0%} of the fall"))
     if s.prior_low_day[i] >= 0 and not math.isnan(s.prior_ratio[i]):
         signs.append(((s.prior_ratio[i] - PRIOR_LOW) / (PRIOR_HIGH - PRIOR_LOW),
-                      f"it fell only to {s.prior_ratio[i]:.0%} of its lowest earlier level (the 8 weeks from "
-                      f"{_day(ev, s.prior_low_day[i])})"))
+                      f"it fell to {s.prior_ratio[i]:.0%} of its lowest earlier level (the 8 weeks from "
+                      f"{_day(ev, s.prior_low_day[i])}), close to what it used then"))
     shown = [words for weight, words in signs if weight >= SEASON_PART_SHOWN] or [max(signs)[1]]
     said = "; ".join(shown)
     return (f". {said[0].upper()}{said[1:]}: heating or cooling switched off, a school's summer or a season's work"
