@@ -67,7 +67,7 @@ def test_fast_version_matches_the_naive_twin_on_nasty_inputs(seed):
     kwh, zero, k, level_after = nasty_case(rng)
     evidence = evidence_series(kwh, zero)
     pop = population_curve(kwh)
-    fast = seasonal_fall(kwh, evidence, pop, k, level_after)
+    fast = seasonal_fall(kwh, zero, pop, k, level_after)
     for r in range(len(kwh)):
         slow = naive_one(kwh[r].tolist(), evidence[r].tolist(), pop.tolist(), int(k[r]), float(level_after[r]))
         assert fast.prior_low_day[r] == slow["prior_low_day"], r
@@ -80,7 +80,7 @@ def test_fast_version_matches_the_naive_twin_on_nasty_inputs(seed):
 def test_no_rows_and_no_days():
     for m, d in ((0, 50), (3, 0)):
         x = np.zeros((m, d))
-        res = seasonal_fall(x, x, np.zeros(d), np.full(m, -1), np.zeros(m))
+        res = seasonal_fall(x, x.astype(bool), np.zeros(d), np.full(m, -1), np.zeros(m))
         assert res.explained.shape == (m,) and np.all(res.explained == 0)
 
 
@@ -102,8 +102,7 @@ def test_a_heat_pump_switched_off_in_spring_is_explained_and_a_bypass_fitted_the
     bypassed = 40  # not heated: its fall in spring is a bypass taking 60 %
     x[bypassed, 210:] *= 0.4
     drop = sustained_drop(x)
-    res = seasonal_fall(x, evidence_series(x, np.zeros(x.shape, bool)), population_curve(x), drop.change_day,
-                        drop.level_after)
+    res = seasonal_fall(x, np.zeros(x.shape, bool), population_curve(x), drop.change_day, drop.level_after)
     spring = heated & (drop.change_day > 150)  # the heated homes whose fall the drop detector dates to the spring
     assert spring.sum() >= 10
     assert np.median(res.explained[spring]) > 0.4
@@ -118,7 +117,7 @@ def test_a_fall_back_to_an_earlier_level_is_half_explained_and_a_fall_below_it_i
     x[1, 200:] *= 0.4  # ... or far below it
     k = np.array([200, 200])
     level_after = np.median(x[:, 200:256], axis=1)
-    res = seasonal_fall(x, x, np.ones(300), k, level_after)  # a flat population: no season to explain anything
+    res = seasonal_fall(x, np.zeros(x.shape, bool), np.ones(300), k, level_after)  # a flat population: no season
     assert res.prior_ratio[0] == pytest.approx(1.0, abs=0.1)
     assert res.explained[0] == pytest.approx(S.PRIOR_WEIGHT, abs=0.1)
     assert res.prior_ratio[1] < S.PRIOR_LOW and res.explained[1] == 0.0

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wattwatch.core.drop import evidence_series
 from wattwatch.core.kernels.medians import strided_window_medians
 from wattwatch.core.lookalike_season import season_measures
 
@@ -38,7 +39,7 @@ PRIOR_WEIGHT = 0.5
 
 @dataclass(frozen=True)
 class SeasonalFall:
-    """Per meter; NaN (and explained 0) where there is no fall or too little data to judge."""
+    """Per meter; NaN (and explained 0) where there is no fall, it was not judged, or too little data to judge."""
 
     seasonal_share: np.ndarray  # [0, 1] share of the fall the population's season curve predicts for this meter
     prior_ratio: np.ndarray  # level after the fall / the lowest earlier PRIOR_WINDOW_DAYS median
@@ -48,42 +49,53 @@ class SeasonalFall:
 
 def seasonal_fall(
     kwh_daily: np.ndarray,
-    evidence: np.ndarray,
+    zero_days: np.ndarray,
     population: np.ndarray,
     change_day: np.ndarray,
     level_after: np.ndarray,
 ) -> SeasonalFall:
-    """kwh_daily [m, d] (NaN = not observed), `evidence` the same as core.drop measured the fall on
-    (core.drop.evidence_series), `population` [d] (core.lookalike_season.population_curve), and per meter the fall's
-    change_day (-1: none, or not worth judging: only these rows are measured) and level_after (kWh/day), as core.drop
-    gives them."""
+    """kwh_daily, zero_days [m, d] (NaN = not observed; days flagged zero_as_missing), `population` [d]
+    (core.lookalike_season.population_curve), and per meter the fall's change_day (-1: none, or not worth judging:
+    only the other rows are measured) and level_after (kWh/day), as core.drop gives them."""
     k_all = np.asarray(change_day, dtype=np.int64)
     m = k_all.size
     rows = np.flatnonzero(k_all > 0)
-    out = SeasonalFall(np.full(m, np.nan), np.full(m, np.nan), np.full(m, -1, dtype=np.int64), np.zeros(m))
-    if rows.size == 0:
-        return out
-    x = np.asarray(evidence, dtype=np.float64)[rows]
     k = k_all[rows]
-    share = season_measures(np.asarray(kwh_daily, dtype=np.float64)[rows], population, k)
+    kwh = np.asarray(kwh_daily, dtype=np.float64)[rows]
+    share = season_measures(kwh, population, k)
     seasonal = np.clip(share["season_explained"], 0.0, 1.0)
-
-    d = x.shape[1]
-    n_windows = max((d - PRIOR_WINDOW_DAYS) // PRIOR_STEP_DAYS + 1, 0)
-    medians = strided_window_medians(x, np.zeros(rows.size, dtype=np.int64), PRIOR_WINDOW_DAYS, PRIOR_STEP_DAYS,
-                                     n_windows, PRIOR_WINDOW_DAYS // 2)
-    start = np.arange(n_windows) * PRIOR_STEP_DAYS
-    # windows that end before the fall's own level window (the PRIOR_WINDOW_DAYS before the change) begins
-    usable = (start[None, :] + 2 * PRIOR_WINDOW_DAYS <= k[:, None]) & np.isfinite(medians)
-    found = usable.any(axis=1)
-    lowest = np.argmin(np.where(usable, medians, np.inf), axis=1) if n_windows else np.zeros(rows.size, np.int64)
-    low = np.where(found, medians[np.arange(rows.size), lowest] if n_windows else np.nan, np.nan)
+    # the earlier levels on the series the drop measured its levels on (flagged zero runs as core.drop reads them)
+    low, low_day = _lowest_earlier(evidence_series(kwh, np.asarray(zero_days, dtype=bool)[rows]), k)
     with np.errstate(invalid="ignore", divide="ignore"):
-        prior_ratio = np.where(found & (low > 0), np.asarray(level_after, dtype=np.float64)[rows] / low, np.nan)
+        prior_ratio = np.where(low > 0, np.asarray(level_after, dtype=np.float64)[rows] / low, np.nan)
     back = np.clip((prior_ratio - PRIOR_LOW) / (PRIOR_HIGH - PRIOR_LOW), 0.0, 1.0)
-    out.seasonal_share[rows] = seasonal
-    out.prior_ratio[rows] = prior_ratio
-    out.prior_low_day[rows] = np.where(found, start[lowest] if n_windows else -1, -1)
     unexplained = (1.0 - SEASON_WEIGHT * np.nan_to_num(seasonal)) * (1.0 - PRIOR_WEIGHT * np.nan_to_num(back))
-    out.explained[rows] = 1.0 - unexplained
+    return SeasonalFall(
+        seasonal_share=_spread(seasonal, rows, m, np.nan),
+        prior_ratio=_spread(prior_ratio, rows, m, np.nan),
+        prior_low_day=_spread(low_day, rows, m, -1),
+        explained=_spread(1.0 - unexplained, rows, m, 0.0),
+    )
+
+
+def _lowest_earlier(x: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the lowest PRIOR_WINDOW_DAYS median (windows from day 0 every PRIOR_STEP_DAYS, at least half their
+    days observed) among the windows that end before the PRIOR_WINDOW_DAYS before k, and its first day (NaN, -1 where
+    there is none)."""
+    n, d = x.shape
+    # at least one window, so that argmin has a column: a window this early ends before no change in so short a row
+    n_windows = max((d - PRIOR_WINDOW_DAYS) // PRIOR_STEP_DAYS + 1, 1)
+    medians = strided_window_medians(x, np.zeros(n, dtype=np.int64), PRIOR_WINDOW_DAYS, PRIOR_STEP_DAYS, n_windows,
+                                     PRIOR_WINDOW_DAYS // 2)
+    start = np.arange(n_windows) * PRIOR_STEP_DAYS
+    usable = (start[None, :] + 2 * PRIOR_WINDOW_DAYS <= k[:, None]) & np.isfinite(medians)
+    lowest = np.argmin(np.where(usable, medians, np.inf), axis=1)
+    found = usable.any(axis=1)
+    return np.where(found, medians[np.arange(n), lowest], np.nan), np.where(found, start[lowest], -1)
+
+
+def _spread(values: np.ndarray, rows: np.ndarray, m: int, fill) -> np.ndarray:
+    """A per-meter array of m with the measured rows' values and `fill` elsewhere."""
+    out = np.full(m, fill, dtype=values.dtype)
+    out[rows] = values
     return out

@@ -18,7 +18,7 @@ import numpy as np
 
 from wattwatch.core.absence import AbsenceResult, ordinary_absence
 from wattwatch.core.daily import spread_periods
-from wattwatch.core.drop import DropResult, evidence_series, sustained_drop
+from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
 from wattwatch.core.fusion import onset_days
 from wattwatch.core.increase import IncreaseResult
@@ -154,8 +154,7 @@ def gather_evidence(
     )
     # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
     judged = np.where(drop.drop_score > 0, drop.change_day, -1)
-    seasonal = seasonal_fall(daily.kwh, evidence_series(daily.kwh, daily.zero_days), population, judged,
-                             drop.level_after)
+    seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
