@@ -44,7 +44,7 @@ def test_a_fall_the_whole_category_made_is_explained():
     rng = np.random.default_rng(3)
     level = np.where(np.arange(d) < 60, 10.0, 6.0)  # everyone falls by 40 % on day 60
     kwh = level * rng.uniform(0.5, 2.0, (30, 1)) * rng.uniform(0.95, 1.05, (30, d))
-    curves = category_curves(kwh, np.zeros(30, dtype=np.int64))
+    curves = category_curves(kwh, np.zeros(30, dtype=np.int64), population_curve(kwh))
     shares = unexplained_fall(curves, np.array([0, 0]), np.array([60, 60]), np.array([0.6, 0.2]))
     assert shares[0] < 0.15  # the meter fell as far as everyone
     assert 0.6 < shares[1] < 0.9  # most of an 80 % fall is its own
@@ -53,6 +53,8 @@ def test_a_fall_the_whole_category_made_is_explained():
 def test_small_categories_use_everyone_and_empty_input():
     kwh = np.random.default_rng(1).gamma(2.0, 5.0, (30, 50))
     category = np.array([0] * 25 + [1] * 5)
-    curves = category_curves(kwh, category)
+    curves = category_curves(kwh, category, population_curve(kwh))
     np.testing.assert_allclose(curves[1], population_curve(kwh), equal_nan=True)
-    assert category_curves(np.zeros((0, 10)), np.zeros(0, np.int64)).shape == (1, 10)
+    np.testing.assert_allclose(curves[0], population_curve(kwh[:25]), equal_nan=True)
+    empty = np.zeros((0, 10))
+    assert category_curves(empty, np.zeros(0, np.int64), population_curve(empty)).shape == (1, 10)

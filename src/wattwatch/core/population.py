@@ -21,14 +21,14 @@ WINDOW_DAYS = 28  # four weeks each side: the same scale as the drop detector's 
 MIN_GROUP = 20  # a category with fewer meters uses the curve of all meters
 
 
-def category_curves(kwh_daily: np.ndarray, category: np.ndarray) -> np.ndarray:
+def category_curves(kwh_daily: np.ndarray, category: np.ndarray, overall: np.ndarray) -> np.ndarray:
     """[n_categories + 1, d]: row c is category c's curve (all meters' when the category is small); the last row is
-    all meters' curve, used for meters with an unknown category (-1)."""
+    all meters' curve `overall` (population_curve(kwh_daily), which the scan has already), used for meters with an
+    unknown category (-1)."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     category = np.asarray(category, dtype=np.int64)
     n_cat = int(category.max()) + 1 if category.size else 0
-    overall = population_curve(x) if x.shape[0] else np.full(x.shape[1], np.nan)
-    curves = np.tile(overall, (n_cat + 1, 1))
+    curves = np.tile(np.asarray(overall, dtype=np.float64), (n_cat + 1, 1))
     for c in range(n_cat):
         rows = category == c
         if rows.sum() >= MIN_GROUP:

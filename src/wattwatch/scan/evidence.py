@@ -76,6 +76,7 @@ class Evidence:
     increase: IncreaseResult
     lighting: PhotoperiodResult
     peers: PeerResult
+    population: np.ndarray  # [d] the population curve of all meters (core.lookalike_season.population_curve)
     lookalikes: LookalikeResult
     drop: DropResult
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
@@ -173,8 +174,8 @@ def gather_evidence(
         onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
-    return Evidence(daily, premises, info, feeders, increase, lighting, peers, lookalikes, drop, absence, seasonal,
-                    feeder, links, purchases)
+    return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop, absence,
+                    seasonal, feeder, links, purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:

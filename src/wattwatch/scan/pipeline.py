@@ -68,7 +68,8 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         drop_score=ev.drop.drop_score,
         drop_shape_similarity=ev.drop.shape_similarity,
         drop_unexplained=unexplained_fall(
-            category_curves(ev.daily.kwh, ev.info.category), ev.info.category, ev.drop.change_day, ev.drop.ratio
+            category_curves(ev.daily.kwh, ev.info.category, ev.population), ev.info.category, ev.drop.change_day,
+            ev.drop.ratio
         ),
         drop_absence=ev.absence.explained,
         drop_seasonal=ev.seasonal_fall.explained,
