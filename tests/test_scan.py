@@ -168,25 +168,29 @@ def scaled_rows(meter, rng, factor_from: int, factor_to: int, factor: float):
     return [(m, t, v * (factor if factor_from <= (t - START).days < factor_to else 1.0), z) for m, t, v, z in rows]
 
 
-def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
-    rng = np.random.default_rng(5)
+def scan_households(tmp_path, rng, cases: dict[str, list]) -> dict[str, dict]:
+    """Twelve ordinary households and the `cases` (meter -> its readings), all homes in one city, scanned: the leads
+    by meter."""
     con = connect(tmp_path / "store.duckdb")
-    readings, meters, premises = [], [], []
-    for i in range(12):
-        readings += hourly_rows(f"M{i:03d}", rng)
-    readings += scaled_rows("V1", rng, 185, 232, 0.12)  # away for weeks, back for the last days of the data
-    readings += scaled_rows("T1", rng, 150, DAYS, 0.45)  # bypassed for good
-    for meter in [f"M{i:03d}" for i in range(12)] + ["V1", "T1"]:
-        meters.append((meter, "60min", 60, START, START + timedelta(days=DAYS)))
-        premises.append((f"P{meter}", meter, "residential", "Tirana"))
+    ordinary = [f"M{i:03d}" for i in range(12)]
+    readings = [row for meter in ordinary for row in hourly_rows(meter, rng)]
+    readings += [row for rows in cases.values() for row in rows]
     insert_readings(con, readings)
-    insert_meters(con, meters)
-    insert_premises(con, premises, holder="Arben Hoxha")
+    insert_meters(con, [(m, "60min", 60, START, START + timedelta(days=DAYS)) for m in ordinary + list(cases)])
+    insert_premises(con, [(f"P{m}", m, "residential", "Tirana") for m in ordinary + list(cases)], holder="Arben Hoxha")
     try:
-        leads = {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
-                                                                      tmp_path / "out").leads_csv)}
+        return {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
+                                                                     tmp_path / "out").leads_csv)}
     finally:
         con.close()
+
+
+def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
+    rng = np.random.default_rng(5)
+    leads = scan_households(tmp_path, rng, {
+        "V1": scaled_rows("V1", rng, 185, 232, 0.12),  # away for weeks, back for the last days of the data
+        "T1": scaled_rows("T1", rng, 150, DAYS, 0.45),  # bypassed for good
+    })
     theft = leads["T1"]
     assert "sustained_drop" in theft["signals"].split(";") and "vacation" not in theft["explanation"]
     vacation = leads["V1"]
@@ -197,23 +201,10 @@ def test_a_vacation_is_explained_as_one_and_ranks_below_a_bypass(tmp_path):
 
 def test_a_fall_back_to_an_earlier_level_is_explained_as_seasonal_and_ranks_below_a_bypass(tmp_path):
     rng = np.random.default_rng(8)
-    con = connect(tmp_path / "store.duckdb")
-    readings, meters, premises = [], [], []
-    for i in range(12):
-        readings += hourly_rows(f"M{i:03d}", rng)
-    readings += scaled_rows("S1", rng, 60, 150, 2.5)  # a busy season (heating, a lodger), then its old level again
-    readings += scaled_rows("T1", rng, 150, DAYS, 0.45)  # bypassed for good
-    for meter in [f"M{i:03d}" for i in range(12)] + ["S1", "T1"]:
-        meters.append((meter, "60min", 60, START, START + timedelta(days=DAYS)))
-        premises.append((f"P{meter}", meter, "residential", "Tirana"))
-    insert_readings(con, readings)
-    insert_meters(con, meters)
-    insert_premises(con, premises, holder="Arben Hoxha")
-    try:
-        leads = {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
-                                                                      tmp_path / "out").leads_csv)}
-    finally:
-        con.close()
+    leads = scan_households(tmp_path, rng, {
+        "S1": scaled_rows("S1", rng, 60, 150, 2.5),  # a busy season (heating, a lodger), then its old level again
+        "T1": scaled_rows("T1", rng, 150, DAYS, 0.45),  # bypassed for good
+    })
     theft, season = leads["T1"], leads["S1"]
     assert "sustained_drop" in theft["signals"].split(";") and "counts for less" not in theft["explanation"]
     assert "of its lowest earlier level" in season["explanation"]
