@@ -36,6 +36,8 @@ def random_inputs(rng, m=40, d=120):
         drop_unexplained=rng.random(m),
         drop_absence=np.where(rng.random(m) < 0.3, rng.random(m), 0.0),
         drop_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
+        night_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
+        night_lost_kw=nan_some(rng.gamma(1.0, 1.0, m)),
         lost_kw=rng.gamma(1.0, 1.0, m),
         feeder_score=rng.random(m) * (rng.random(m) < 0.2),
         feeder_explained_kwh_day=rng.gamma(1.0, 10.0, m),
@@ -80,10 +82,12 @@ def naive_fuse(x, i):
     else:
         ramp = min(max((shape - F.SHAPE_LOW) / (F.SHAPE_HIGH - F.SHAPE_LOW), 0.0), 1.0)
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
-    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * x["drop_unexplained"][i]
-    drop *= 1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i])
-    drop *= 1 - clip(x["drop_seasonal"][i])
-    theft = 1 - (1 - F.W_DROP * drop) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
+    unexplained = x["drop_unexplained"][i] * (1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i]))
+    unexplained *= 1 - clip(x["drop_seasonal"][i])
+    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * unexplained
+    night = (F.NIGHT_DROP_WEIGHT * clip(x["night_drop_score"][i])) ** F.DROP_POWER * unexplained  # no shape rule
+    fall = max(drop, night)
+    theft = 1 - (1 - F.W_DROP * fall) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
     scale = (F.BILLING_WEIGHT if x["is_billing"][i] else 1.0) * 100
@@ -121,7 +125,7 @@ def one(**overrides):
         lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
-        feeder_score=np.array([0.0]),
+        feeder_score=np.array([0.0]), night_drop_score=np.array([0.0]), night_lost_kw=np.array([np.nan]),
     )
     x.update(quiet)
     x.update({k: np.asarray(v) for k, v in overrides.items()})
@@ -162,6 +166,19 @@ def test_a_drop_that_kept_its_shape_weighs_more_than_one_that_lost_it():
     emptied = one(drop_score=[0.4], drop_shape_similarity=[0.6])
     assert scaled.theft[0] == pytest.approx(F.W_DROP * 0.4 ** F.DROP_POWER)
     assert emptied.theft[0] == pytest.approx(F.SHAPE_FLOOR * scaled.theft[0])
+
+
+def test_a_night_only_fall_counts_without_the_shape_rule_and_at_its_weight():
+    night = one(night_drop_score=[0.4], drop_score=[0.1], drop_shape_similarity=[0.6], night_lost_kw=[0.5],
+                lost_kw=[0.05], feeder_explained_kwh_day=[0.0])
+    assert night.night_drop[0] == pytest.approx((F.NIGHT_DROP_WEIGHT * 0.4) ** F.DROP_POWER)
+    assert night.drop[0] == pytest.approx(F.SHAPE_FLOOR * 0.1 ** F.DROP_POWER)
+    assert night.theft[0] == pytest.approx(F.W_DROP * night.night_drop[0])  # the stronger fall, not both
+    assert night.unmetered_kwh_day[0] == pytest.approx(0.5 * 8)  # 0.5 kW through the 8 night hours
+    both = one(night_drop_score=[0.4], drop_score=[0.4])
+    assert both.theft[0] == pytest.approx(F.W_DROP * 0.4 ** F.DROP_POWER)
+    away = one(night_drop_score=[0.4], drop_absence=[1.0])
+    assert away.night_drop[0] == pytest.approx(F.ABSENCE_KEEP * night.night_drop[0])
 
 
 def test_a_fall_an_absence_explains_keeps_a_share_of_its_drop_but_all_of_a_stuck_meter():

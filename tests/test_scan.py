@@ -250,3 +250,17 @@ def test_every_lead_says_why_even_the_weak_ones(city, tmp_path):
             assert re.search(r"weight\): [a-z -]+ \d+%", row["explanation"]), row["explanation"]
     assert not any(row["explanation"].startswith("Weak evidence") for row in leads if row["signals"] and
                    row["signals"] != "monthly_reads")
+
+
+def test_a_bypass_connected_only_at_night_is_found_on_the_night_hours(tmp_path):
+    rng = np.random.default_rng(11)
+    rows = hourly_rows("N1", rng)
+    night_utc = lambda t: t.hour >= 19 or t.hour < 7  # noqa: E731  local 22:00-06:00 in summer and winter time
+    bypassed = [(m, t, v * (0.2 if (t - START).days >= 150 and night_utc(t) else 1.0), z) for m, t, v, z in rows]
+    leads = scan_households(tmp_path, rng, {"N1": bypassed})
+    night = leads["N1"]
+    assert night["signals"].split(";")[0] == "night_drop"
+    assert re.search(r"Use in the night hours \(22:00-06:00\) fell from 0\.\d\d to 0\.\d\d kW", night["explanation"])
+    ordinary = [lead for meter, lead in leads.items() if meter != "N1"]
+    assert all(float(lead["theft_score"]) < float(night["theft_score"]) for lead in ordinary)
+    assert not any("night_drop" in lead["signals"].split(";") for lead in ordinary)

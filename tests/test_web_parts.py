@@ -4,6 +4,7 @@ balance against a naive sum, the map's hull and placement against naive versions
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from wattwatch.engine import duckdb as engine
 from wattwatch.web.basemap import JITTER_DEG, city_centre, convex_hull, place
 from wattwatch.web.filters import MAX_PER_PAGE, BadFilter, list_params
 from wattwatch.web.lead_data import StoreReader
-from wattwatch.web.lead_view import split_explanation
+from wattwatch.web.lead_data import MeterSeries
+from wattwatch.web.lead_view import change_point, split_explanation
 
 from web_helpers import FEEDER, SETTINGS, build_city
 
@@ -142,6 +144,20 @@ def test_list_params_accept_known_values_and_defaults():
 def test_list_params_refuse_anything_else_naming_what_is_allowed(query):
     with pytest.raises(BadFilter):
         list_params(query, FACETS, SORTS, "rank")
+
+
+def test_a_night_fall_lead_marks_the_night_hours_fall_and_a_theft_lead_the_days():
+    rng = np.random.default_rng(4)
+    hourly = 0.4 * rng.gamma(8, 1 / 8, (200, 24))
+    hourly[130:, list(range(22, 24)) + list(range(0, 6))] *= 0.2  # bypassed through the night hours from day 130
+    series = MeterSeries("M1", date(2025, 1, 6), hourly.sum(axis=1), hourly, False)
+    night = change_point(series, ["night_drop", "sustained_drop"], 42)
+    assert night["kind"] == "night-time fall" and abs(night["day_index"] - 130) <= 2
+    assert night["night_kw_before"] == pytest.approx(0.4, rel=0.1) and night["night_kw_after"] < 0.1
+    day = change_point(series, ["sustained_drop", "night_drop"], 42)
+    assert day["kind"] == "fall" and day["level_after_kwh_day"] < day["level_before_kwh_day"]
+    monthly = MeterSeries("M2", date(2025, 1, 6), hourly.sum(axis=1), None, True)
+    assert change_point(monthly, ["night_drop"], 42)["kind"] == "fall"  # no hours: the daily series' fall
 
 
 def test_explanation_splits_into_evidence_and_lookalikes():

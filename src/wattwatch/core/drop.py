@@ -140,7 +140,7 @@ def sustained_drop(
     (days flagged zero_as_missing), and step 8's shape from `kw_hourly` float[m, d, 24] or already measured by
     `drop_shape_similarity` (`shape_similarity` float[m], the streaming scan's way). Rows go in blocks of
     `block_rows`."""
-    x = np.asarray(kwh_daily, dtype=np.float64)
+    x = np.asarray(kwh_daily)  # float64 block by block: a float32 input (the night series) is not copied whole
     if x.ndim != 2:
         raise ValueError(f"kwh_daily must be 2-D (meters x days), got shape {x.shape}")
     m, d = x.shape
@@ -157,7 +157,8 @@ def sustained_drop(
     for i in range(0, max(m, 1), block_rows):
         rows = slice(i, i + block_rows)
         hourly = None if kw_hourly is None else kw_hourly[rows]
-        parts.append(_block(x[rows], peer[rows], block[rows], zeros[rows], hourly, *params))
+        parts.append(_block(np.asarray(x[rows], dtype=np.float64), peer[rows], block[rows], zeros[rows], hourly,
+                            *params))
     result = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     if shape_similarity is not None:
         result["shape_similarity"] = np.where(result["change_day"] >= 0, shape_similarity, np.nan)

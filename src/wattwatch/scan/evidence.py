@@ -35,6 +35,7 @@ from wattwatch.scan.meter_stage import (
     LIGHTING,
     LIGHTING_FIELDS,
     LOOKALIKE,
+    NIGHT_KWH,
     SERIES_KEYS,
     StageContext,
     meter_stage,
@@ -79,6 +80,7 @@ class Evidence:
     population: np.ndarray  # [d] the population curve of all meters (core.lookalike_season.population_curve)
     lookalikes: LookalikeResult
     drop: DropResult
+    night_drop: DropResult  # the same drop on the night hours' own series (core.night_band): a night-only bypass
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
     seasonal_fall: SeasonalFall  # how well the premises' own seasons explain each drop
     feeder: FeederResult | None  # None when no feeder meters were loaded
@@ -156,6 +158,9 @@ def gather_evidence(
     # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
     judged = np.where(drop.drop_score > 0, drop.change_day, -1)
     seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
+    # no peers: a group's night levels are not measured, and the night fall is weighed against the meter's own nights
+    night_drop = sustained_drop(per_meter.pop(NIGHT_KWH), zero_days=daily.zero_days,
+                                min_history_days=settings.min_history_days)
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -174,8 +179,8 @@ def gather_evidence(
         onset = onset_days(lighting.score, lighting.first_block_day, increase.score, increase.change_day)
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
-    return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop, absence,
-                    seasonal, feeder, links, purchases)
+    return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
+                    night_drop, absence, seasonal, feeder, links, purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from wattwatch.core.fusion import AGRICULTURAL, FusedScores
+from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
 from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle
 from wattwatch.core.seasonal_fall import PRIOR_HIGH, PRIOR_LOW
@@ -29,6 +30,7 @@ SIGNALS: dict[str, str] = {
     "lamp_purchases": "grow lamps or grow kit bought by a buyer linked to the premises, above all just before a rise",
     "bypass_with_lights": "the metered level fell while lamp blocks appeared: lamps wired past the meter",
     "sustained_drop": "a lasting fall against the premises' own history and its peers",
+    "night_drop": "a lasting fall of the night hours' use alone (22:00-06:00): a bypass connected at night",
     "flat_meter": "a meter stuck flat or at zero for weeks after normal use",
     "feeder_loss": "the feeder's unmetered energy rose when this meter fell",
     "greenhouse": "an agricultural premises with lighting: likely a licensed greenhouse (down-weighted)",
@@ -159,6 +161,21 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
 
 
+def night_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    n = ev.night_drop
+    if fused.night_drop[i] < MIN_SHOWN or n.change_day[i] < 0:
+        return None
+    start, end = NIGHT_HOURS
+    text = (  # the night series is scaled to a whole day (core.night_band): /24 gives the night hours' mean kW
+        f"Use in the night hours ({start:02d}:00-{end:02d}:00) fell from {n.level_before[i] / 24:.2f} to "
+        f"{n.level_after[i] / 24:.2f} kW ({n.ratio[i]:.0%} of before) from {_day(ev, n.change_day[i])} and stayed "
+        f"low in {n.persistence[i]:.0%} of weeks since"
+    )
+    if fused.drop[i] < fused.night_drop[i]:
+        text += "; the whole day's use fell less: part of the supply bypasses the meter at night"
+    return Finding("night_drop", float(fused.night_drop[i]), text + ".")
+
+
 def _seasonal_note(ev: Evidence, i: int) -> str:
     s = ev.seasonal_fall
     if s.explained[i] < SEASON_SHOWN:
@@ -256,13 +273,13 @@ def _ratio(a: float, b: float) -> str:
 
 
 FINDERS = (
-    lighting_finding, increase_finding, purchase_finding, bypass_finding, drop_finding, flat_finding, feeder_finding,
-    peer_finding, greenhouse_finding,
+    lighting_finding, increase_finding, purchase_finding, bypass_finding, drop_finding, night_drop_finding,
+    flat_finding, feeder_finding, peer_finding, greenhouse_finding,
 )
 
 
 #: The findings that are theft evidence; the others are grow evidence (or say what a grow could be instead).
-THEFT_SIGNALS = frozenset({"sustained_drop", "flat_meter", "feeder_loss", "bypass_with_lights"})
+THEFT_SIGNALS = frozenset({"sustained_drop", "night_drop", "flat_meter", "feeder_loss", "bypass_with_lights"})
 
 
 def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
@@ -280,7 +297,8 @@ def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
 
 #: The parts of the score, in the words a weak lead's explanation uses (FusedScores field -> what it weighs).
 SCORE_PARTS = {"lighting": "lamp-like blocks", "increase": "rise", "peers": "use against peers",
-               "purchases": "grow-kit purchases", "drop": "fall", "flat": "stuck meter", "feeder": "feeder loss"}
+               "purchases": "grow-kit purchases", "drop": "fall", "night_drop": "night-time fall",
+               "flat": "stuck meter", "feeder": "feeder loss"}
 
 
 def weak_evidence_text(fused: FusedScores, i: int) -> str:
@@ -311,9 +329,13 @@ def estimates_text(lamp_kw: float | None, unmetered: float | None) -> str | None
 
 
 def chart_marks(ev: Evidence, fused: FusedScores, i: int) -> ChartMarks:
-    """Mark the increase on grow-like leads and the fall on theft-like ones."""
-    if fused.theft[i] > fused.grow[i] and ev.drop.change_day[i] >= 0:
-        d = ev.drop
-        return ChartMarks(int(d.change_day[i]), float(d.level_before[i]), float(d.level_after[i]))
+    """Mark the increase on grow-like leads and the fall on theft-like ones (a night-only fall: its day, with no
+    levels, since the chart shows whole days)."""
+    if fused.theft[i] > fused.grow[i]:
+        if fused.night_drop[i] > fused.drop[i] and ev.night_drop.change_day[i] >= 0:
+            return ChartMarks(int(ev.night_drop.change_day[i]), math.nan, math.nan)
+        if ev.drop.change_day[i] >= 0:
+            d = ev.drop
+            return ChartMarks(int(d.change_day[i]), float(d.level_before[i]), float(d.level_after[i]))
     inc = ev.increase
     return ChartMarks(int(inc.change_day[i]), float(inc.level_before[i]), float(inc.level_after[i]))

@@ -5,8 +5,8 @@ the chunk and no [all meters, days, 24] array ever exists. For each meter it bui
 zero-run days) and hourly profile from its own readings (core.localtime, core.cells), then runs the detectors'
 per-meter parts: strange increase, the lamp-block fit (core.photoperiod, on the meter's native slots), the peer
 shape features, the look-alike hourly measures (with the meter's own
-change day and lamp days), the drop's shape similarity (with the drop's own change day), and its share of the
-per-feeder hourly sums. Population steps (peer groups, category curves, fusion) run afterwards on the driver
+change day and lamp days), the drop's shape similarity (with the drop's own change day), the night hours' daily
+series (core.night_band) and its share of the per-feeder hourly sums. Population steps (peer groups, category curves, fusion) run afterwards on the driver
 (scan.evidence), so the per-meter outputs depend on the meter's rows only and chunking cannot change a result.
 """
 
@@ -26,6 +26,7 @@ from wattwatch.core.increase import IncreaseResult, strange_increase
 from wattwatch.core.kernels.cells import reading_cells, slot_means, to_local
 from wattwatch.core.localtime import zone_segments
 from wattwatch.core.lookalikes import hourly_measures, lamp_days
+from wattwatch.core.night_band import night_band_kwh
 from wattwatch.core.peers import window_shape_features
 from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
 from wattwatch.engine.base import SUM_PREFIX, ReadingsChunk
@@ -37,6 +38,7 @@ HOUR_S = 3600
 INCREASE = "increase."
 LIGHTING = "lighting."
 LOOKALIKE = "lookalike."
+NIGHT_KWH = "night_kwh"
 SERIES_KEYS = ("kwh", "zero_days")  # the daily rows, assembled by the driver
 LIGHTING_FIELDS = tuple(f.name for f in dataclasses.fields(PhotoperiodResult) if f.name != "days")
 
@@ -149,6 +151,8 @@ def per_meter_evidence(ctx: StageContext, kwh: np.ndarray, zero_days: np.ndarray
                                lamp_days(lighting.is_block, lighting.score))
     out.update({f"{LOOKALIKE}{name}": value for name, value in measured.items()})
     out["drop_shape_similarity"] = drop_shape_similarity(kwh, zero_days, hourly, ctx.min_history_days)
+    # the night hours' own daily series for the night-only drop (float32: the driver keeps one per meter-day)
+    out[NIGHT_KWH] = np.where(np.isnan(kwh), np.nan, night_band_kwh(hourly)).astype(np.float32)
     if ctx.n_feeders:
         metered, covered = hourly_member_sums(kwh, hourly, feeder_rows, ctx.n_feeders)
         out[f"{SUM_PREFIX}feeder_metered"] = metered

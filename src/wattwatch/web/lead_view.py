@@ -2,7 +2,8 @@
 
 `lead_view` returns (data, charts): `data` is the JSON twin (numbers, dates, texts), `charts` the inline SVGs the
 HTML page adds. The change point is recomputed on the meter's daily series by the scan's own detectors (a theft
-lead gets the drop detector's fall, any other the increase detector's rise), so page and scan agree.
+lead gets the drop detector's fall, on its night hours when the night's fall is the lead's first theft signal; any
+other lead the increase detector's rise), so page and scan agree.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from markupsafe import Markup
 
 from wattwatch.core.drop import sustained_drop
 from wattwatch.core.increase import strange_increase
+from wattwatch.core.night_band import night_band_kwh
 from wattwatch.report.svg import daily_chart, heatmap
+from wattwatch.scan.findings import THEFT_SIGNALS
 from wattwatch.web.charts import balance_chart, purchases_chart
 from wattwatch.web.lead_data import MeterSeries
 from wattwatch.web.state import WebState
 
-THEFT_SIGNALS = frozenset({"sustained_drop", "flat_meter", "feeder_loss", "bypass_with_lights"})
 LOOKALIKE_OPENERS = ("Could also be:", "Considered and ruled out:")
 INLINE_STYLE = ' style="image-rendering:pixelated"'  # report.svg's heatmap attribute
 SENTENCE_END = re.compile(r"(?<=[.)])\s+(?=[A-Z])")
@@ -41,8 +43,17 @@ def split_explanation(text: str) -> tuple[list[str], list[str]]:
 def change_point(series: MeterSeries, signals: list[str], min_history_days: int) -> dict | None:
     """The change day and the levels either side, from the detector that fits the lead's signals."""
     x = series.daily_kwh[None, :]
-    if THEFT_SIGNALS.intersection(signals):
-        kw = None if series.hourly_kw is None else series.hourly_kw[None]
+    theft = [s for s in signals if s in THEFT_SIGNALS]
+    kw = None if series.hourly_kw is None else series.hourly_kw[None]
+    if theft and theft[0] == "night_drop" and kw is not None:
+        night = np.where(np.isnan(x), np.nan, night_band_kwh(kw))
+        found = sustained_drop(night, min_history_days=min_history_days)
+        day = int(found.change_day[0])  # the chart shows whole days: the night's levels are not drawn on it
+        return None if day < 0 else {"kind": "night-time fall", "day_index": day,
+                                     "date": series.first_day + timedelta(days=day),
+                                     "night_kw_before": float(found.level_before[0]) / 24,
+                                     "night_kw_after": float(found.level_after[0]) / 24}
+    if theft:
         found = sustained_drop(x, kw_hourly=kw, min_history_days=min_history_days)
         kind = "fall"
     else:
