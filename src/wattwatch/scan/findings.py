@@ -30,7 +30,8 @@ SIGNALS: dict[str, str] = {
     "lamp_purchases": "grow lamps or grow kit bought by a buyer linked to the premises, above all just before a rise",
     "bypass_with_lights": "the metered level fell while lamp blocks appeared: lamps wired past the meter",
     "sustained_drop": "a lasting fall against the premises' own history and its peers",
-    "night_drop": "a lasting fall of the night hours' use alone (22:00-06:00): a bypass connected at night",
+    "night_drop": f"a lasting fall of the night hours' use alone ({NIGHT_HOURS[0]:02d}:00-{NIGHT_HOURS[1]:02d}:00): "
+                  "a bypass connected at night",
     "flat_meter": "a meter stuck flat or at zero for weeks after normal use",
     "feeder_loss": "the feeder's unmetered energy rose when this meter fell",
     "greenhouse": "an agricultural premises with lighting: likely a licensed greenhouse (down-weighted)",
@@ -172,7 +173,7 @@ def night_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | No
         f"low in {n.persistence[i]:.0%} of weeks since"
     )
     if fused.drop[i] < fused.night_drop[i]:
-        text += "; the whole day's use fell less: part of the supply bypasses the meter at night"
+        text += "; the whole day's use fell less, as when part of the supply bypasses the meter at night"
     return Finding("night_drop", float(fused.night_drop[i]), text + ".")
 
 
