@@ -37,6 +37,7 @@ def random_inputs(rng, m=40, d=120):
         drop_absence=np.where(rng.random(m) < 0.3, rng.random(m), 0.0),
         drop_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
         night_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
+        night_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
         night_lost_kw=nan_some(rng.gamma(1.0, 1.0, m)),
         lost_kw=rng.gamma(1.0, 1.0, m),
         feeder_score=rng.random(m) * (rng.random(m) < 0.2),
@@ -86,6 +87,7 @@ def naive_fuse(x, i):
     unexplained *= 1 - clip(x["drop_seasonal"][i])
     drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * unexplained
     night = (F.NIGHT_DROP_WEIGHT * clip(x["night_drop_score"][i])) ** F.DROP_POWER * unexplained  # no shape rule
+    night *= 1 - clip(x["night_seasonal"][i])
     fall = max(drop, night)
     theft = 1 - (1 - F.W_DROP * fall) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
@@ -126,6 +128,7 @@ def one(**overrides):
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
         feeder_score=np.array([0.0]), night_drop_score=np.array([0.0]), night_lost_kw=np.array([np.nan]),
+        night_seasonal=np.array([0.0]),
     )
     x.update(quiet)
     x.update({k: np.asarray(v) for k, v in overrides.items()})
@@ -179,6 +182,9 @@ def test_a_night_only_fall_counts_without_the_shape_rule_and_at_its_weight():
     assert both.theft[0] == pytest.approx(F.W_DROP * 0.4 ** F.DROP_POWER)
     away = one(night_drop_score=[0.4], drop_absence=[1.0])
     assert away.night_drop[0] == pytest.approx(F.ABSENCE_KEEP * night.night_drop[0])
+    winter_nights = one(night_drop_score=[0.4], night_seasonal=[0.75])  # a heater that ran through winter nights
+    assert winter_nights.night_drop[0] == pytest.approx(0.25 * one(night_drop_score=[0.4]).night_drop[0])
+    assert one(drop_score=[0.5], night_seasonal=[1.0]).drop[0] == pytest.approx(0.5 ** F.DROP_POWER)
 
 
 def test_a_fall_an_absence_explains_keeps_a_share_of_its_drop_but_all_of_a_stuck_meter():

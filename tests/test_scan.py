@@ -264,3 +264,16 @@ def test_a_bypass_connected_only_at_night_is_found_on_the_night_hours(tmp_path):
     ordinary = [lead for meter, lead in leads.items() if meter != "N1"]
     assert all(float(lead["theft_score"]) < float(night["theft_score"]) for lead in ordinary)
     assert not any("night_drop" in lead["signals"].split(";") for lead in ordinary)
+
+
+def test_a_heater_that_ran_on_winter_nights_is_explained_by_its_seasons_and_ranks_below_a_night_bypass(tmp_path):
+    rng = np.random.default_rng(12)
+    night_utc = lambda t: t.hour >= 19 or t.hour < 7  # noqa: E731  local 22:00-06:00 in summer and winter time
+    heated = [(m, t, v + (1.5 if 60 <= (t - START).days < 180 and night_utc(t) else 0.0), z)
+              for m, t, v, z in hourly_rows("H1", rng)]
+    bypassed = [(m, t, v * (0.2 if (t - START).days >= 150 and night_utc(t) else 1.0), z)
+                for m, t, v, z in hourly_rows("N1", rng)]
+    leads = scan_households(tmp_path, rng, {"H1": heated, "N1": bypassed})
+    heater, bypass = leads["H1"], leads["N1"]
+    assert float(heater["theft_score"]) < 0.5 * float(bypass["theft_score"])
+    assert "night-time seasons" in heater["explanation"] and "night-time seasons" not in bypass["explanation"]

@@ -81,6 +81,7 @@ class Evidence:
     lookalikes: LookalikeResult
     drop: DropResult
     night_drop: DropResult  # the same drop on the night hours' own series (core.night_band): a night-only bypass
+    night_seasonal_fall: SeasonalFall  # how well the night series' own seasons explain its fall
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
     seasonal_fall: SeasonalFall  # how well the premises' own seasons explain each drop
     feeder: FeederResult | None  # None when no feeder meters were loaded
@@ -158,9 +159,14 @@ def gather_evidence(
     # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
     judged = np.where(drop.drop_score > 0, drop.change_day, -1)
     seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
-    # no peers: a group's night levels are not measured, and the night fall is weighed against the meter's own nights
-    night_drop = sustained_drop(per_meter.pop(NIGHT_KWH), zero_days=daily.zero_days,
-                                min_history_days=settings.min_history_days)
+    # no peers: a group's night levels are not measured, and the night fall is weighed against the meter's own nights;
+    # its seasons are the nights' own (a heat pump or storage heater runs at night in winter): the population's
+    # night curve, judged as the day's fall is
+    night = per_meter.pop(NIGHT_KWH)
+    night_drop = sustained_drop(night, zero_days=daily.zero_days, min_history_days=settings.min_history_days)
+    judged = np.where(night_drop.drop_score > 0, night_drop.change_day, -1)
+    night_seasonal = seasonal_fall(night, daily.zero_days, population_curve(night), judged, night_drop.level_after)
+    del night
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -180,7 +186,7 @@ def gather_evidence(
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
     return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
-                    night_drop, absence, seasonal, feeder, links, purchases)
+                    night_drop, night_seasonal, absence, seasonal, feeder, links, purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:

@@ -174,6 +174,10 @@ def night_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | No
     )
     if fused.drop[i] < fused.night_drop[i]:
         text += "; the whole day's use fell less, as when part of the supply bypasses the meter at night"
+    explained = ev.night_seasonal_fall.explained[i]
+    if explained >= SEASON_SHOWN:
+        text += (f". Its nights followed the population's night-time seasons (heating or cooling at night), which "
+                 f"explain {explained:.0%} of it, so the fall counts for less")
     return Finding("night_drop", float(fused.night_drop[i]), text + ".")
 
 

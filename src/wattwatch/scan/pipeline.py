@@ -74,6 +74,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         drop_absence=ev.absence.explained,
         drop_seasonal=ev.seasonal_fall.explained,
         night_drop_score=ev.night_drop.drop_score,
+        night_seasonal=ev.night_seasonal_fall.explained,
         night_lost_kw=ev.night_drop.lost_kw,
         flat_score=ev.drop.flat_score,
         lost_kw=ev.drop.lost_kw,
