@@ -9,7 +9,7 @@ from wattwatch.core.drop import sustained_drop
 from wattwatch.core.night_band import MAX_MISSING_SHARE, NIGHT_HOURS, night_band_kwh, night_hour_mask
 
 
-def naive_night_band(hourly, hours=NIGHT_HOURS):
+def naive_night_band(hourly, hours=NIGHT_HOURS, daily=None):
     start, end = hours
     band = [h for h in range(24) if (start <= h < end if start < end else h >= start or h < end)]
     m, d, _ = hourly.shape
@@ -17,7 +17,8 @@ def naive_night_band(hourly, hours=NIGHT_HOURS):
     for i in range(m):
         for j in range(d):
             values = [hourly[i, j, h] for h in band if not math.isnan(hourly[i, j, h])]
-            if values and len(values) >= len(band) * (1 - MAX_MISSING_SHARE):
+            no_day = daily is not None and math.isnan(daily[i, j])
+            if values and len(values) >= len(band) * (1 - MAX_MISSING_SHARE) and not no_day:
                 out[i, j] = sum(values) / len(values) * 24
     return out
 
@@ -39,6 +40,9 @@ def nasty(rng, m=7, d=30):
 def test_night_band_matches_the_per_day_loop(seed, hours):
     x = nasty(np.random.default_rng(seed))
     np.testing.assert_allclose(night_band_kwh(x, hours), naive_night_band(x, hours), rtol=1e-12, equal_nan=True)
+    daily = np.where(np.random.default_rng(seed + 100).random(x.shape[:2]) < 0.2, np.nan, 1.0)  # days under coverage
+    np.testing.assert_allclose(night_band_kwh(x, hours, daily), naive_night_band(x, hours, daily), rtol=1e-12,
+                               equal_nan=True)
 
 
 def test_edge_meters_and_days():

@@ -12,8 +12,7 @@ import pytest
 from wattwatch.engine import duckdb as engine
 from wattwatch.web.basemap import JITTER_DEG, city_centre, convex_hull, place
 from wattwatch.web.filters import MAX_PER_PAGE, BadFilter, list_params
-from wattwatch.web.lead_data import StoreReader
-from wattwatch.web.lead_data import MeterSeries
+from wattwatch.web.lead_data import MeterSeries, StoreReader
 from wattwatch.web.lead_view import change_point, split_explanation
 
 from web_helpers import FEEDER, SETTINGS, build_city

@@ -8,10 +8,10 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
   Evidence is combined as independent signs ("noisy OR": 1 - prod(1 - w_i * e_i)), so two moderate signs outweigh
   one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop (of the whole day, or of the night hours alone: a
-  bypass connected at night) or a stuck/flat meter, and a feeder whose unmetered energy rose when this meter fell. A drop that a household away or a change of occupant explains better
-  (the level came back up to several times its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight; a
-  drop the premises' own seasons explain (core.seasonal_fall: heating off in spring, a school's summer) keeps the
-  share they leave unexplained.
+  bypass connected at night) or a stuck/flat meter, and a feeder whose unmetered energy rose when this meter fell.
+  A drop that a household away or a change of occupant explains better (the level came back up to several times
+  its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight; a drop the premises' own seasons explain
+  (core.seasonal_fall: heating off in spring, a school's summer) keeps the share they leave unexplained.
 A meter whose level fell while lamp blocks appear (whole-premises bypass feeding a grow) is both.
 Why the stronger question, not a noisy OR of the two: each question is already a noisy OR of its own signs, while a
 premises with faint signs of both (a rise the look-alikes half explain, a small fall) is no likelier to hide either;
@@ -212,7 +212,8 @@ def fuse(
     unmetered = np.where(theft > 0, np.fmax(lost_kwh_day, np.nan_to_num(feeder_explained_kwh_day)), 0.0)
     return FusedScores(
         score=score, grow_score=grow * scale, theft_score=theft * scale, grow=grow, theft=theft, lighting=lighting, increase=increase,
-        peers=peers, purchases=purchases, drop=drop, night_drop=night_drop, flat=flat, feeder=np.nan_to_num(feeder_score),
+        peers=peers, purchases=purchases, drop=drop, night_drop=night_drop, flat=flat,
+        feeder=np.nan_to_num(feeder_score),
         new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),
         unmetered_kwh_day=unmetered,

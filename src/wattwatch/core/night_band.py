@@ -27,9 +27,12 @@ def night_hour_mask(hours: tuple[int, int] = NIGHT_HOURS) -> np.ndarray:
     return (h >= start) & (h < end) if start < end else (h >= start) | (h < end)
 
 
-def night_band_kwh(hourly: np.ndarray, hours: tuple[int, int] = NIGHT_HOURS) -> np.ndarray:
+def night_band_kwh(hourly: np.ndarray, hours: tuple[int, int] = NIGHT_HOURS,
+                   daily_kwh: np.ndarray | None = None) -> np.ndarray:
     """kWh/day at the band's mean rate (mean kW over its hours x 24) per meter-day, from `hourly` float[m, d, 24]
-    (kW per local clock hour, NaN = missing); NaN where more than MAX_MISSING_SHARE of the band's hours are missing.
+    (kW per local clock hour, NaN = missing); NaN where more than MAX_MISSING_SHARE of the band's hours are missing,
+    and, given the meters' `daily_kwh` float[m, d], where the daily row has no level (a day under min_coverage), so
+    the night series is judged on the same days as the day's.
 
     Scaled to a whole day so that core.drop's levels and lost kW read as they do on daily kWh: a fall of the result
     by 24 kWh/day is 1 kW less through the night hours. The hours are the night of the calendar day (00:00-06:00
@@ -42,6 +45,8 @@ def night_band_kwh(hourly: np.ndarray, hours: tuple[int, int] = NIGHT_HOURS) -> 
     present = np.isfinite(band)
     n = present.sum(axis=2)
     total = np.where(present, band, 0.0).sum(axis=2)
-    enough = n >= band.shape[2] * (1.0 - MAX_MISSING_SHARE)
+    enough = (n >= band.shape[2] * (1.0 - MAX_MISSING_SHARE)) & (n > 0)
+    if daily_kwh is not None:
+        enough &= ~np.isnan(np.asarray(daily_kwh, dtype=np.float64))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(enough & (n > 0), total / n * 24.0, np.nan)
+        return np.where(enough, total / n * 24.0, np.nan)

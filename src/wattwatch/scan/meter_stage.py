@@ -4,9 +4,9 @@ Runs inside Engine.map_chunks (a loop over meter ranges on DuckDB, a grouped UDF
 the chunk and no [all meters, days, 24] array ever exists. For each meter it builds its daily row (kWh,
 zero-run days) and hourly profile from its own readings (core.localtime, core.cells), then runs the detectors'
 per-meter parts: strange increase, the lamp-block fit (core.photoperiod, on the meter's native slots), the peer
-shape features, the look-alike hourly measures (with the meter's own
-change day and lamp days), the drop's shape similarity (with the drop's own change day), the night hours' daily
-series (core.night_band) and its share of the per-feeder hourly sums. Population steps (peer groups, category curves, fusion) run afterwards on the driver
+shape features, the look-alike hourly measures (with the meter's own change day and lamp days), the drop's shape
+similarity (with the drop's own change day), the night hours' daily series (core.night_band) and its share of the
+per-feeder hourly sums. Population steps (peer groups, category curves, fusion) run afterwards on the driver
 (scan.evidence), so the per-meter outputs depend on the meter's rows only and chunking cannot change a result.
 """
 
@@ -152,7 +152,7 @@ def per_meter_evidence(ctx: StageContext, kwh: np.ndarray, zero_days: np.ndarray
     out.update({f"{LOOKALIKE}{name}": value for name, value in measured.items()})
     out["drop_shape_similarity"] = drop_shape_similarity(kwh, zero_days, hourly, ctx.min_history_days)
     # the night hours' own daily series for the night-only drop (float32: the driver keeps one per meter-day)
-    out[NIGHT_KWH] = np.where(np.isnan(kwh), np.nan, night_band_kwh(hourly)).astype(np.float32)
+    out[NIGHT_KWH] = night_band_kwh(hourly, daily_kwh=kwh).astype(np.float32)
     if ctx.n_feeders:
         metered, covered = hourly_member_sums(kwh, hourly, feeder_rows, ctx.n_feeders)
         out[f"{SUM_PREFIX}feeder_metered"] = metered

@@ -46,8 +46,7 @@ def change_point(series: MeterSeries, signals: list[str], min_history_days: int)
     theft = [s for s in signals if s in THEFT_SIGNALS]
     kw = None if series.hourly_kw is None else series.hourly_kw[None]
     if theft and theft[0] == "night_drop" and kw is not None:
-        night = np.where(np.isnan(x), np.nan, night_band_kwh(kw))
-        found = sustained_drop(night, min_history_days=min_history_days)
+        found = sustained_drop(night_band_kwh(kw, daily_kwh=x), min_history_days=min_history_days)
         day = int(found.change_day[0])  # the chart shows whole days: the night's levels are not drawn on it
         return None if day < 0 else {"kind": "night-time fall", "day_index": day,
                                      "date": series.first_day + timedelta(days=day),
