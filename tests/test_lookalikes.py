@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from wattwatch.core.lookalike_events import EV_MAX_HOURS, EV_MIN_KW, ev_sessions, night_shift
-from wattwatch.core.lookalike_profiles import added_load, periods
+from wattwatch.core.lookalike_profiles import added_load, energy_window_hours, periods
 from wattwatch.core.lookalike_season import population_curve, season_measures
 from wattwatch.core.lookalikes import MARKED_MIN_SCORE, NAMES, lamp_days, lookalike_evidence
 from wattwatch.core.photoperiod import detect_photoperiod
@@ -143,13 +143,17 @@ def plant(rng, label, temp):
         lit = (temp < rng.uniform(11, 14)) & (rng.random(N_DAYS) < 0.96)
         start = np.full(N_DAYS, rng.uniform(0, 6) if rng.random() < 0.7 else rng.uniform(15, 19))
         return x + rng.uniform(10, 50) * coverage(start + rng.normal(0, 0.05, N_DAYS), rng.uniform(12, 16) * lit), 3
+    if label == "timed_load":  # storage heaters charging on the cheap night tariff, every night from the change
+        x = household(rng, temp)
+        hours = rng.uniform(6, 8) * (day >= k)
+        return x + rng.uniform(1.5, 4) * coverage(np.full(N_DAYS, rng.uniform(22.5, 24.5)), hours), 0
     if label == "grow":
         x = plant_grow(rng, household(rng, temp) if rng.random() < 0.7 else business(rng, temp))
         return x, int(rng.choice([0, 1]))
     raise ValueError(label)
 
 
-LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow")
+LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow", "timed_load")
 
 
 def population(seed: int = 7, per_label: int = 12, normal: int = 60):
@@ -219,7 +223,7 @@ def naive_added(h, k, weekday0):
         return out
 
     out = {"added_kw": sum(a) / 24, "added_night_kw": sum(a[:6]) / 6, "added_day_kw": sum(a[12:18]) / 6,
-           "added_flatness": flat, "added_edge": edge}
+           "added_flatness": flat, "added_edge": edge, "added_window_h": naive_window(a, 0.9)}
     if has:
         wa, wb = week([j for j in range(d) if after[j]]), week([j for j in range(d) if before[j]])
         mean_b = sum(pb) / 24
@@ -231,6 +235,22 @@ def naive_added(h, k, weekday0):
     else:
         out.update(shape_corr=math.nan, added_shape_corr=math.nan, ratio_spread=math.nan)
     return out
+
+
+def naive_window(a, share):
+    """Shortest wrapping window holding `share` of the energy above every hour's rise, interpolated."""
+    finite = [v for v in a if math.isfinite(v)]
+    if not finite:
+        return math.nan
+    every_hour = max(min(finite), 0.0)
+    e = [max(v - every_hour, 0.0) if math.isfinite(v) else 0.0 for v in a]
+    need = share * sum(e)
+    if sum(e) <= 0:
+        return math.nan
+    held = [0.0] + [max(sum(e[(s + j) % 24] for j in range(n)) for s in range(24)) for n in range(1, 25)]
+    n = next(n for n in range(25) if held[n] >= need * (1 - 1e-12))
+    shorter = held[max(n - 1, 0)]
+    return n - 1 + ((need - shorter) / (held[n] - shorter) if held[n] > shorter else 1.0)
 
 
 def naive_evening(h):
@@ -339,7 +359,7 @@ def nasty_hourly(rng, m=None, d=None):
     d = int(rng.choice([1, 2, 20, 60, 130, 380])) if d is None else d
     h = rng.gamma(4, 0.25, (m, d, 24)) * rng.uniform(0.2, 5, (m, 1, 1))
     for r in range(m):
-        kind = rng.integers(0, 7)
+        kind = rng.integers(0, 8)
         if kind == 0:
             h[r] = np.nan  # billing meter / all missing
         elif kind == 1:
@@ -354,6 +374,8 @@ def nasty_hourly(rng, m=None, d=None):
             h[r, d // 2 :] += 3.0
         elif kind == 5:  # a winter rise every year
             h[r] += 2.0 * (np.cos(2 * np.pi * np.arange(d) / 364.0) > 0.3)[:, None]
+        elif kind == 6:  # a night timer from half-way, across midnight
+            h[r, d // 2 :, [23, 0, 1, 2, 3, 4]] += 2.5
     h[:, rng.random(d) < 0.05, 2] = np.nan  # DST-like missing hour
     return h
 
@@ -393,11 +415,25 @@ def test_measures_match_naive_twins(seed):
             _same(float(fast[name][r]), float(value), f"{name} row {r} seed {seed}")
 
 
+def test_energy_window_of_blocks():
+    """A block's window is 90 % of its length wherever it sits, across midnight too; a flat day's is 90 % of the day;
+    a day with no added energy has none."""
+    profiles = np.zeros((5, 24))
+    profiles[0, 6:18] = 2.0  # 12 h of lamps
+    profiles[1, [22, 23, 0, 1, 2, 3, 4]] = 3.0  # a 7 h storage heater across midnight
+    profiles[2] = 1.0
+    profiles[3, 20:] = -1.0  # only a fall
+    profiles[4, 6:24] = 1.5  # 18 h of lamps
+    window = energy_window_hours(profiles, 0.9)
+    np.testing.assert_allclose(window[[0, 1, 2, 4]], [10.8, 6.3, 21.6, 16.2])
+    assert np.isnan(window[3])
+
+
 def test_degenerate_inputs_give_zero_likelihoods():
     for m, d in ((1, 1), (3, 2), (2, 30), (0, 10)):
         h = np.full((m, d, 24), np.nan)
         res = lookalike_evidence(np.full((m, d), np.nan), h, np.zeros(m, int), 0)
-        assert res.likelihoods().shape == (m, 6)
+        assert res.likelihoods().shape == (m, len(NAMES))
         assert np.all(res.likelihoods() == 0)
     flat = np.full((2, 120, 24), 1.0)
     res = lookalike_evidence(flat.sum(axis=2), flat, np.array([0, 3]), 0)
@@ -458,7 +494,8 @@ def test_greenhouse_needs_the_category():
 def test_weak_lamp_runs_do_not_veto_heating():
     """A thermostat's days can form a weak photoperiod run; marked days count against heating only when the lamp-block
     score is worth the name."""
-    hourly, daily, category, labels = population(seed=5, per_label=6, normal=10)
+    # ordinary premises must outnumber the look-alikes: the population's curve is the heating rule's thermometer
+    hourly, daily, category, labels = population(seed=5, per_label=6, normal=30)
     heated = labels == "heating"
     everywhere = np.ones(daily.shape, bool)
     weak = lamp_days(everywhere, np.where(heated, MARKED_MIN_SCORE / 2, 1.0))

@@ -277,3 +277,22 @@ def test_a_heater_that_ran_on_winter_nights_is_explained_by_its_seasons_and_rank
     heater, bypass = leads["H1"], leads["N1"]
     assert float(heater["theft_score"]) < 0.5 * float(bypass["theft_score"])
     assert "night-time seasons" in heater["explanation"] and "night-time seasons" not in bypass["explanation"]
+
+
+def test_a_storage_heater_on_the_night_tariff_is_named_as_a_timer_and_ranks_below_a_grow(tmp_path):
+    rng = np.random.default_rng(13)
+    charging_utc = lambda t: t.hour >= 22 or t.hour < 5  # noqa: E731  seven night hours, every night
+    lamps_utc = lambda t: 6 <= t.hour < 18  # noqa: E731  twelve hours, every day
+    heated = [(m, t, v + (2.5 if (t - START).days >= 150 and charging_utc(t) else 0.0), z)
+              for m, t, v, z in hourly_rows("H1", rng)]
+    grown = [(m, t, v + (1.5 if (t - START).days >= 150 and lamps_utc(t) else 0.0), z)
+             for m, t, v, z in hourly_rows("G1", rng)]
+    leads = scan_households(tmp_path, rng, {"H1": heated, "G1": grown})
+    heater, grow = leads["H1"], leads["G1"]
+    # the heater's rise is the timer's: neither it nor the use above peers is grow evidence
+    assert float(heater["grow_score"]) < 0.2 * float(grow["grow_score"])
+    assert not {"strange_increase", "peer_outlier"} & set(heater["signals"].split(";"))
+    ruled_out = grow["explanation"].split("Considered and ruled out:")[1]
+    window = re.search(r"an appliance on a timer \(storage or water heater, a pump\) \(the added load fits in "
+                       r"(\d+\.\d) h of the day; lamps burn 12 h or more\)", ruled_out)
+    assert window and float(window.group(1)) >= 10.0, grow["explanation"]

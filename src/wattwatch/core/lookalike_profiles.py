@@ -24,6 +24,11 @@ DAY_HOURS = slice(12, 18)
 # Hours whose before-profile is under this share of the mean hour are left out of the ratio spread: a ratio of two
 # near-zero night values of a shop is noise, not shape.
 RATIO_MIN_SHARE = 0.2
+# The added load's daily window: the shortest stretch of the day (wrapping midnight) that holds this share of the
+# added energy. Lamps burn 12 h or more (a 12 h block: 10.8 h); a storage heater, a water heater or an EV on a
+# cheap-night timer fit in a few hours. A rise of every hour (a season's, on top of the timer) is taken off first
+# (the lowest hour's, when positive) so that it does not stretch the window; hours that fell only count as 0.
+WINDOW_SHARE = 0.9
 
 
 def periods(change_day: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -74,8 +79,10 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
     week = grouped_mean_profiles(hourly, week_group, 14, MIN_WEEKDAY_DAYS, MIN_DAY_HOURS)
     week_after, week_before = np.split(week, 2, axis=1)
     no_change = np.full(m, np.nan)
+    every_hour = np.maximum(np.fmin.reduce(added, axis=1), 0.0)  # NaN hours left out; NaN: no profile at all
     return {
         "added_kw": added.mean(axis=1),
+        "added_window_h": energy_window_hours(added - every_hour[:, None], WINDOW_SHARE),
         "added_night_kw": added[:, NIGHT_HOURS].mean(axis=1),
         "added_day_kw": added[:, DAY_HOURS].mean(axis=1),
         "added_flatness": flatness,
@@ -85,3 +92,21 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
         "ratio_spread": np.where(has, ratio_spread, no_change),
     }
 
+
+def energy_window_hours(profile: np.ndarray, share: float) -> np.ndarray:
+    """Per row of a [m, 24] profile: the shortest circular window, in fractional hours, holding `share` of the row's
+    positive energy (linear between whole-hour lengths: a 12 h block at 0.9 gives 10.8); NaN where the row has none."""
+    a = np.clip(np.nan_to_num(profile), 0.0, None)
+    m, h = a.shape
+    total = a.sum(axis=1)
+    running = np.concatenate([np.zeros((m, 1)), np.cumsum(np.concatenate([a, a], axis=1), axis=1)], axis=1)
+    held = np.zeros((m, h + 1))  # held[:, n]: the most energy any n-hour window holds
+    for n in range(1, h + 1):
+        held[:, n] = np.max(running[:, n : n + h] - running[:, :h], axis=1)
+    need = share * total
+    n = np.argmax(held >= need[:, None] * (1 - 1e-12), axis=1)  # the first whole length that holds it
+    rows = np.arange(m)
+    shorter, longer = held[rows, np.maximum(n - 1, 0)], held[rows, n]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = np.where(longer > shorter, (need - shorter) / (longer - shorter), 1.0)
+    return np.where(total > 0, n - 1 + part, np.nan)

@@ -22,6 +22,12 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
               because a change day found in the middle of a gradual ramp leaves part of the rise in "before")
               * a real rise * (1 - seasonal) * prior (GROWTH_HOME_PRIOR for homes)
 - greenhouse  category agricultural * lighting (r(block share, .15, .4))
+- timed_load  the added load fits in a short daily window (1 - r(window, 8.5, 10) h: the shortest stretch of the day
+              holding 90 % of the added energy, core.lookalike_profiles) * it has dark hours (1 - r(flatness, .2,
+              .5): a flat load has no window to measure) * a real rise (with a change day only) * none of EV, night
+              shift and growth explains it (1 - their largest): an appliance on a daily timer shorter than any
+              photoperiod (a storage or water heater on the cheap night tariff, an EV charged every night, a pump).
+              Lamps burn 12 h or more, so a 12 h block's window is 10.8 h and an 18 h block's 16.2 h.
 "a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists, 1 otherwise (the measures
 then describe the whole recent load). Block share = the larger of a proxy from the added profile,
 r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
@@ -31,8 +37,8 @@ lighting the photoperiod classes leave out (14-16 h greenhouse blocks); the heat
 photoperiod detector marks some thermostat days.
 
 A grow light fails every one but greenhouse-by-category: its added load has dark hours (not flat), lasts 12-18 h
-every day at the same time (no EV sessions), lights weekends too (no night shift), is a step, not the season (no
-heating), and has its own shape, not the old one scaled (no growth).
+every day at the same time (no EV sessions, no short timer), lights weekends too (no night shift), is a step, not the
+season (no heating), and has its own shape, not the old one scaled (no growth).
 """
 
 from __future__ import annotations
@@ -54,7 +60,11 @@ GROWTH_HOME_PRIOR = 0.5  # a household does grow (a new member), but "business g
 NIGHT_EPS_KW = 0.05  # keeps the night ratio finite for premises that are empty at night
 BLOCK_ROWS = 2048  # meters per chunk of the hourly measures: ~400 MB of temporaries at 400 days
 MARKED_MIN_SCORE = 0.05  # lamp-block score under which the photoperiod's marked days say nothing about lamps
-NAMES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse")
+# The added load's 90 % window (core.lookalike_profiles.energy_window_hours) at or under TIMER_WINDOW_H is a timer's,
+# at or over LAMP_WINDOW_H it may be lamps': the shortest photoperiod, 12 h, gives 10.8 h, and a flowering room cut to
+# 11 h still 9.9 h. Between the two the likelihood falls linearly.
+TIMER_WINDOW_H, LAMP_WINDOW_H = 8.5, 10.0
+NAMES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "timed_load")
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class LookalikeResult:
     heating: np.ndarray
     growth: np.ndarray
     greenhouse: np.ndarray
+    timed_load: np.ndarray
     change_day: np.ndarray  # int64 day the "after" period starts; -1: no change, the last 56 days are used
     rise_ratio: np.ndarray  # median daily kWh after / before the change
     added_kw: np.ndarray  # mean kW added after the change (the whole mean kW without a change)
@@ -74,6 +85,7 @@ class LookalikeResult:
     added_day_kw: np.ndarray  # added kW 12-18
     added_flatness: np.ndarray  # min/max of the added load's 3 h bins: 1 = flat around the clock
     added_edge: np.ndarray  # largest hour-to-hour step of the added load / its range: ~1 = on/off edges
+    added_window_h: np.ndarray  # shortest stretch of the day holding 90 % of the added energy, h (lamps: >= 10.8)
     shape_corr: np.ndarray  # correlation of the average week before and after the change
     added_shape_corr: np.ndarray  # correlation of the added week with the week before (scaled copy: ~1)
     ratio_spread: np.ndarray  # robust relative spread of the hourly after/before ratio (uniform scaling: ~0)
@@ -96,7 +108,7 @@ class LookalikeResult:
     is_agricultural: np.ndarray  # bool
 
     def likelihoods(self) -> np.ndarray:
-        """[m, 6] in NAMES order."""
+        """[m, 7] in NAMES order."""
         return np.stack([getattr(self, n) for n in NAMES], axis=1)
 
 
@@ -215,6 +227,10 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
         * ramp(v["added_shape_corr"], 0.3, 0.6) * presence * (1 - seasonal) * growth_prior,
         "greenhouse": agricultural * ramp(v["block_share"], 0.15, 0.4),
     }
+    window = v["added_window_h"]  # NaN without an hourly profile (monthly reads): no timer can be seen
+    short = np.where(np.isfinite(window), 1 - ramp(window, TIMER_WINDOW_H, LAMP_WINDOW_H), 0.0)
+    named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"]])
+    likelihood["timed_load"] = short * (1 - ramp(v["added_flatness"], 0.2, 0.5)) * presence * has * (1 - named)
     measures = {f.name: v[f.name] for f in fields(LookalikeResult) if f.name in v}
     return LookalikeResult(
         **likelihood, **measures, change_day=k.astype(np.int64), weekday_night_ratio=night_ratio,

@@ -257,6 +257,9 @@ def lookalike_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
         "night shift": (la.night_shift[i], f"weekday/weekend night ratio {_num(la.weekday_night_ratio[i], '.2f')}"),
         "electric heating/cooling": (la.heating[i], f"correlation with the season {_num(la.season_corr[i], '.2f')}"),
         "business growth": (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
+        "an appliance on a timer (storage or water heater, a pump)": (
+            la.timed_load[i], f"the added load fits in {_num(la.added_window_h[i], '.1f')} h of the day; lamps "
+                              f"burn 12 h or more"),
     }
     likely = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
     ruled_out = [f"{name} ({why})" for name, (p, why) in reasons.items() if p < LIKELY_LOOKALIKE]
