@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from wattwatch.core.fusion import AGRICULTURAL, FusedScores
+from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
 from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
 from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle
@@ -249,8 +249,35 @@ def lookalike_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
     """Which innocent causes were considered, and why each was ruled out or not (grow-like leads only)."""
     if fused.grow[i] < MIN_SHOWN:
         return None
+    reasons = _lookalike_reasons(ev, i)
+    likely = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
+    ruled_out = [f"{name} ({why})" for name, (p, why) in reasons.items() if p < LIKELY_LOOKALIKE]
+    parts = []
+    if likely:
+        parts.append("Could also be: " + "; ".join(likely) + ".")
+    if ruled_out:
+        parts.append("Considered and ruled out: " + "; ".join(ruled_out) + ".")
+    return " ".join(parts)
+
+
+def explained_rise_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
+    """A rise worth a line that look-alikes explained away (so no strange_increase signal): what rose and what
+    explains it, so a premises whose use jumped says why it is not a lead."""
+    inc = ev.increase
+    raw = inc.score[i] / INCREASE_SCALE
+    if inc.change_day[i] < 0 or raw < MIN_SHOWN or fused.increase[i] >= MIN_SHOWN or fused.coherent[i]:
+        return None
+    causes = [f"{name} ({why})" for name, (p, why) in _lookalike_reasons(ev, i).items() if p >= LIKELY_LOOKALIKE]
+    if not causes:
+        return None
+    return (f"Daily use rose from {inc.level_before[i]:.1f} to {inc.level_after[i]:.1f} kWh/day from "
+            f"{_day(ev, inc.change_day[i])}, explained as {'; '.join(causes)}: not counted as grow evidence.")
+
+
+def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
+    """Each non-greenhouse look-alike's likelihood for meter i and the measure that rules it in or out."""
     la = ev.lookalikes
-    reasons = {
+    return {
         "crypto mining": (la.crypto[i], f"added load night/day {_ratio(la.added_night_kw[i], la.added_day_kw[i])}, "
                                         f"flatness {_num(la.added_flatness[i], '.2f')} (mining is flat 24/7)"),
         "EV charging": (la.ev[i], f"charging-like sessions on {_num(la.ev_day_share[i], '.0%')} of days"),
@@ -261,14 +288,6 @@ def lookalike_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
             la.timed_load[i], f"the added load fits in {_num(la.added_window_h[i], '.1f')} h of the day; lamps "
                               f"burn 12 h or more"),
     }
-    likely = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
-    ruled_out = [f"{name} ({why})" for name, (p, why) in reasons.items() if p < LIKELY_LOOKALIKE]
-    parts = []
-    if likely:
-        parts.append("Could also be: " + "; ".join(likely) + ".")
-    if ruled_out:
-        parts.append("Considered and ruled out: " + "; ".join(ruled_out) + ".")
-    return " ".join(parts)
 
 
 def _num(value: float, spec: str) -> str:

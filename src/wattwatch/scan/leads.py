@@ -17,6 +17,7 @@ from wattwatch.scan.findings import (
     chart_marks,
     estimates,
     estimates_text,
+    explained_rise_text,
     findings_for,
     lookalike_text,
     weak_evidence_text,
@@ -78,8 +79,8 @@ def build_leads(ev: Evidence, fused: FusedScores) -> list[Lead]:
         found = findings_for(ev, fused, row)
         lamp_kw, unmetered = estimates(fused, row)
         # Every finding goes into leads.csv too: a signal listed there without its sentence would be unexplained.
-        lines = [f.text for f in found] + [t for t in (estimates_text(lamp_kw, unmetered), lookalike_text(ev, fused, row))
-                                            if t]
+        notes = (estimates_text(lamp_kw, unmetered), lookalike_text(ev, fused, row), explained_rise_text(ev, fused, row))
+        lines = [f.text for f in found] + [t for t in notes if t]
         if all(f.signal == MONTHLY_READS for f in found):
             lines.insert(0, weak_evidence_text(fused, row))
         register = ev.info.register_row[row]
