@@ -112,7 +112,7 @@ def numpy_dominant_starts(start, cls, run, n_classes, n_slots, tol):
 
 def numpy_summarise_runs(run, dense, observed, cls, start, dominant, length, step, base, edge_kw, contrast,
                          edge_share, sharpness, roughness, n_classes, n_slots, gap_min_days, switch_window,
-                         switch_min_days):
+                         switch_min_days, year_days):
     """summarise_runs' outputs (counts, medians, weekday_edges, observed_week, run_week), each median of a
     NaN-masked copy sorted in full."""
     m, d = run.shape
@@ -147,10 +147,20 @@ def numpy_summarise_runs(run, dense, observed, cls, start, dominant, length, ste
                              axis=1)
     counts = [n_block, first, last, in_span.sum(axis=1), n_gap, main_class, main.sum(axis=1),
               np.sum(np.where(main, offset, 0), axis=1), steady, _switch_day(run, cls, switch_window, switch_min_days),
-              _days_without_before(run, dense, observed)]
+              _days_without_before(run, dense, observed), *_year_pairs(run, dense, observed, year_days)]
     assert len(counts) == rs.N_COUNTS and len(medians) == rs.N_MEDIANS
     return (np.stack(counts).astype(np.int64), np.stack(medians).reshape(rs.N_MEDIANS, m), weekday_edges,
             observed_week, run_week)
+
+
+def _year_pairs(run, dense, observed, year_days):
+    """Run days whose day year_days earlier was observed, and those of them whose day then was a dense day."""
+    m, d = run.shape
+    now, then = run[:, year_days:], observed[:, : max(d - year_days, 0)]
+    if now.shape[1] == 0:
+        return np.zeros(m, np.int64), np.zeros(m, np.int64)
+    paired = now & then
+    return paired.sum(axis=1), (paired & dense[:, : d - year_days]).sum(axis=1)
 
 
 def _days_without_before(run, dense, observed):

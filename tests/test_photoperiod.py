@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from wattwatch.core.blocks import DailyBlocks, fit_daily_blocks, length_slots
-from wattwatch.core.photoperiod import CLASS_HOURS, aggregate_days, detect_photoperiod
+from wattwatch.core.photoperiod import CLASS_HOURS, SEASONAL_KEEP, YEAR_DAYS, aggregate_days, detect_photoperiod
 
 BASE_MIN = 5
 BASE_SLOTS = 24 * 60 // BASE_MIN
@@ -412,20 +412,20 @@ def test_daily_fit_matches_naive_twin(n_slots):
                 assert got == pytest.approx(expected, rel=1e-9, abs=1e-9, nan_ok=True), name
 
 
-def naive_aggregate(days: DailyBlocks, n_slots: int, slot_hours: float) -> dict:
+def naive_aggregate(days: DailyBlocks, n_slots: int, slot_hours: float, year_days: int) -> dict:
     """The across-days rules of the module doc, one meter, one candidate anchor and one day at a time."""
     m, _ = days.start.shape
     keys = ("score", "lamp_kw", "on_hour", "hours_on", "n_block_days", "first_block_day", "last_block_day")
     keys += ("switch_day", "n_gap_days", "coverage", "weekly_balance", "roughness", "length_steadiness", "step_cv")
-    keys += ("weekday_spread", "days_without_before", "new_block", "is_block")
+    keys += ("weekday_spread", "days_without_before", "new_block", "year_repeat", "is_block")
     out = {k: [] for k in keys}
     for i in range(m):
-        for k, v in naive_meter(days, i, n_slots, slot_hours).items():
+        for k, v in naive_meter(days, i, n_slots, slot_hours, year_days).items():
             out[k].append(v)
     return out
 
 
-def naive_meter(days, i, n_slots, slot_hours) -> dict:
+def naive_meter(days, i, n_slots, slot_hours, year_days) -> dict:
     from wattwatch.core import photoperiod as pp
 
     d = days.start.shape[1]
@@ -465,7 +465,7 @@ def naive_meter(days, i, n_slots, slot_hours) -> dict:
                 quality = len(best) ** 2 / max(n_obs, 1)
             if quality > best_q:
                 best_q, best_run, best_dense = quality, [j in set(best) for j in range(d)], dense
-    return naive_summary(days, i, cls, best_run, best_dense, n_slots, slot_hours, tol)
+    return naive_summary(days, i, cls, best_run, best_dense, n_slots, slot_hours, tol, year_days)
 
 
 def naive_candidates(anchor, good, n_slots, tol, n_candidates):
@@ -493,7 +493,7 @@ def naive_longest_run(block, link_gap):
     return max(runs, key=len)  # first longest
 
 
-def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol) -> dict:
+def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol, year_days) -> dict:
     from wattwatch.core import photoperiod as pp
 
     d = len(run)
@@ -503,7 +503,7 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol) -> dict:
         out.update(score=0.0, lamp_kw=math.nan, on_hour=math.nan, hours_on=math.nan, first_block_day=-1)
         out.update(last_block_day=-1, switch_day=-1, n_gap_days=0, coverage=0.0, weekly_balance=0.0)
         out.update(roughness=math.nan, length_steadiness=0.0, step_cv=math.nan, weekday_spread=math.nan)
-        out.update(days_without_before=0, new_block=False)
+        out.update(days_without_before=0, new_block=False, year_repeat=0.0)
         return out
     first, last = best[0], best[-1]
     observed = [j for j in range(first, last + 1) if days.observed[i, j]]
@@ -560,8 +560,14 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol) -> dict:
         cycling = pp.NO_CYCLE_KEEP  # a long run with neither a switch nor a harvest gap
     earlier = [j for j in range(first) if dense[j]]
     without = sum(1 for j in range(earlier[-1] + 1 if earlier else 0, first) if days.observed[i, j])
+    new = without >= pp.NEW_BLOCK_MIN_DAYS
+    # a new block that the same block's days a year earlier repeat: a season's appliance
+    pairs = [j for j in best if j - year_days >= 0 and days.observed[i, j - year_days]]
+    same = [j for j in pairs if dense[j - year_days]]
+    year_repeat = len(same) / len(pairs) if new and len(pairs) >= pp.MIN_YEAR_PAIRS else 0.0
+    seasons = 1 - (1 - pp.SEASONAL_KEEP) * year_repeat
     out.update(
-        score=persistence * coverage * weekly * shape * lamp_like * cycling,
+        score=persistence * coverage * weekly * shape * lamp_like * cycling * seasons,
         lamp_kw=med["edge_kw"],
         on_hour=((dominant + sum(offsets) / len(offsets)) * slot_hours) % 24.0,
         hours_on=main_length * slot_hours,
@@ -576,7 +582,8 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol) -> dict:
         step_cv=step_cv,
         weekday_spread=weekday_spread,
         days_without_before=without,
-        new_block=without >= pp.NEW_BLOCK_MIN_DAYS,
+        new_block=new,
+        year_repeat=year_repeat,
     )
     return out
 
@@ -649,9 +656,9 @@ def random_days(rng, n_slots: int, slot_hours: float, max_days: int = 90) -> Dai
     )
 
 
-def assert_aggregation_matches(days: DailyBlocks, n_slots: int, slot_hours: float):
-    fast = aggregate_days(days, n_slots, slot_hours)
-    want = naive_aggregate(days, n_slots, slot_hours)
+def assert_aggregation_matches(days: DailyBlocks, n_slots: int, slot_hours: float, year_days: int = YEAR_DAYS):
+    fast = aggregate_days(days, n_slots, slot_hours, year_days=year_days)
+    want = naive_aggregate(days, n_slots, slot_hours, year_days)
     np.testing.assert_array_equal(fast.is_block, np.array(want.pop("is_block"), dtype=bool).reshape(days.start.shape))
     np.testing.assert_array_equal(fast.new_block, np.array(want.pop("new_block"), dtype=bool))
     for name, expected in want.items():
@@ -666,6 +673,9 @@ def test_aggregation_matches_naive_twin(n_slots):
         assert_aggregation_matches(random_days(rng, n_slots, 24 / n_slots), n_slots, 24 / n_slots)
     for _ in range(6):  # runs long enough to be judged on cycling (NO_CYCLE_DAYS)
         assert_aggregation_matches(random_days(rng, n_slots, 24 / n_slots, max_days=200), n_slots, 24 / n_slots)
+    for _ in range(10):  # a "year" short enough for random runs to repeat one (the seasons rule)
+        days = random_days(rng, n_slots, 24 / n_slots, max_days=200)
+        assert_aggregation_matches(days, n_slots, 24 / n_slots, year_days=int(rng.integers(20, 120)))
 
 
 def test_aggregation_matches_naive_twin_on_synthetic_meters(base_set):
@@ -746,3 +756,46 @@ def test_lamp_block_outranks_a_building_schedule_at_the_same_clock_time():
     assert result.step_cv[1] > result.step_cv[0] + 0.1  # its kW follows the weather,
     assert result.weekday_spread[1] > result.weekday_spread[0] + 0.2  # and its Sunday is quieter
     assert result.score[0] > 2 * result.score[1]
+
+
+def steady_blocks(lit: np.ndarray) -> DailyBlocks:
+    """Day fits of one meter [1, d]: a crisp 12 h block from 20:00 on the `lit` days, every day observed."""
+    d = len(lit)
+    nan = np.where(lit, 1.0, np.nan)[None]
+    return DailyBlocks(observed=np.ones((1, d), bool), start=np.where(lit, 20, -1)[None],
+                       length=np.where(lit, 12, 0)[None], step=2.0 * nan, edge_kw=2.0 * nan, contrast=5.0 * nan,
+                       sharpness=8.0 * nan, edge_share=0.9 * nan, base=0.5 * nan, roughness=0.0 * nan)
+
+
+def test_a_new_block_that_ran_the_same_weeks_a_year_before_is_a_seasons_appliance():
+    """A pool pump's summer block comes back a year later after months dark: the new run's days whose day a year
+    earlier had the same block count against it (SEASONAL_KEEP when all do); a grow's first run has no such days."""
+    day = np.arange(220)
+    season = ((day < 60) | (day >= 100)) & (day < 200)  # lit, dark for 40 days, lit again for 100
+    first_only = (day >= 100) & (day < 200)
+    repeat, new = (aggregate_days(steady_blocks(lit), 24, 1.0, year_days=100) for lit in (season, first_only))
+    assert repeat.first_block_day[0] == 100 and repeat.new_block[0] and new.new_block[0]
+    assert repeat.year_repeat[0] == pytest.approx(60 / 100)  # days 100-159 had the block a year earlier
+    assert new.year_repeat[0] == 0.0
+    assert repeat.score[0] == pytest.approx(new.score[0] * (1 - (1 - SEASONAL_KEEP) * 0.6))
+    # without a year of history behind the run, nothing is judged
+    assert aggregate_days(steady_blocks(season), 24, 1.0).year_repeat[0] == 0.0
+
+
+def test_a_pumps_second_summer_counts_for_less_than_a_grow_started_then():
+    """Hourly meters over 450 days: a pump lit 09:00-20:00 in the end of one summer (days 0-59) and the next (from
+    364), the same pump with no first summer in the data, and 12 h lamps from day 364, each on a noisy household."""
+    rng = np.random.default_rng(30)
+    d = 450
+    day = np.arange(d)[:, None]
+    hour = np.arange(24)[None, :]
+    background = [0.4 * rng.gamma(6, 1 / 6, (d, 24)) for _ in range(3)]
+    pump = 2.0 * ((hour >= 9) & (hour < 20)) * ((day < 60) | (day >= 364))
+    lamps = 2.0 * ((hour >= 20) | (hour < 8)) * (day >= 364)
+    loads = np.stack([background[0] + pump, background[1] + pump * (day >= 364), background[2] + lamps])
+    found = detect_photoperiod(loads, 1.0)
+    assert list(found.first_block_day) == [364, 364, 364] and found.new_block.all()
+    assert found.year_repeat[0] >= 0.6 and found.year_repeat[1] == 0.0 and found.year_repeat[2] == 0.0  # 60 of 86
+    kept = 1 - (1 - SEASONAL_KEEP) * found.year_repeat[0]
+    assert found.score[0] == pytest.approx(found.score[1] * kept, rel=0.1)  # the backgrounds differ a little
+    assert found.score[0] < 0.6 * found.score[2] <= found.score[1]  # no earlier summer: no discount

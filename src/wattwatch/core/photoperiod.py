@@ -32,7 +32,12 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
   whole life is 9-13 weeks. A run that lasts NO_CYCLE_DAYS or more with neither an 18 h -> 12 h switch nor a harvest
   gap is the schedule of something that does not cycle (a pool or irrigation pump through the summer, a greenhouse's
   season, a building's hours) and keeps NO_CYCLE_KEEP; not nothing, since staggered rooms can keep a grow's lamps
-  burning through every harvest.
+  burning through every harvest;
+- seasons: a new block (see Onset) whose days had the same block (same anchor, dense) 52 weeks earlier, with the
+  weeks between dark, is a season's appliance come back (a pool or irrigation pump each summer): year_repeat = the
+  share of the run's days, among those whose day YEAR_DAYS earlier was observed (at least MIN_YEAR_PAIRS of them),
+  that had the block then; the score keeps 1 - (1 - SEASONAL_KEEP) * year_repeat. A grow's first run has no such
+  days, and a grow older than a year is no new block. Needs more than a year of data.
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
 (thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
@@ -97,6 +102,9 @@ WEEKDAY_SPREAD_HALF = 0.25  # weekday step spread giving half credit (a building
 RUN_FIELDS = ("step", "base", "edge_kw", "contrast", "edge_share", "sharpness", "roughness")  # summarise_runs' order
 NO_CYCLE_DAYS = 112  # 16 weeks: the longest flowering (14 weeks) and two more, with no switch and no harvest gap
 NO_CYCLE_KEEP = 0.3
+YEAR_DAYS = 364  # 52 weeks: the same weekdays a year earlier
+MIN_YEAR_PAIRS = 14  # run days with their day a year earlier observed, before the year's repeat is judged
+SEASONAL_KEEP = 0.3  # a new block that repeats last year's same weeks (module doc: seasons)
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,8 @@ class PhotoperiodResult:
     weekday_spread: np.ndarray  # float64: largest |weekday median edge / median edge - 1| (buildings' Sundays)
     days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
+    year_repeat: np.ndarray  # float64: share of a new block's run days whose same day 52 weeks earlier had the same
+    # block (a season's appliance, dark in between); 0 where not a new block or under MIN_YEAR_PAIRS such days
     is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
     in_added_load: np.ndarray  # bool: fitted on the load a rise added, beside the premises' own schedule
     # (core.added_blocks); False for a fit on the meter's load itself
@@ -181,6 +191,9 @@ def aggregate_days(
     step_cv_half: float = STEP_CV_HALF,
     no_cycle_days: int = NO_CYCLE_DAYS,
     no_cycle_keep: float = NO_CYCLE_KEEP,
+    year_days: int = YEAR_DAYS,
+    min_year_pairs: int = MIN_YEAR_PAIRS,
+    seasonal_keep: float = SEASONAL_KEEP,
 ) -> PhotoperiodResult:
     """Across-days half of the detector (module doc): candidate clock anchors, the grow run, its summary and score."""
     m, d = days.start.shape
@@ -211,14 +224,18 @@ def aggregate_days(
     counts, medians, weekday_edges, observed_week, run_week = summarise_runs(
         run, dense, np.asarray(days.observed, dtype=bool), cls, start, dominant,
         np.asarray(days.length, dtype=np.int64), *fields, len(CLASS_HOURS), n_slots, int(gap_min_days),
-        int(switch_window_days), int(switch_min_days))
+        int(switch_window_days), int(switch_min_days), max(int(year_days), 1))
     halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
     summary = _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
                          halves, (no_cycle_days, no_cycle_keep))
     without = counts[rs.WITHOUT]
+    new_block = (counts[rs.FIRST] >= 0) & (without >= new_block_min_days)
+    pairs = counts[rs.YEAR_PAIRS]
+    year_repeat = np.where(new_block & (pairs >= min_year_pairs), counts[rs.YEAR_SAME] / np.maximum(pairs, 1), 0.0)
+    summary["score"] = summary["score"] * (1.0 - (1.0 - seasonal_keep) * year_repeat)
     return PhotoperiodResult(
-        **summary, switch_day=counts[rs.SWITCH], days_without_before=without,
-        new_block=(counts[rs.FIRST] >= 0) & (without >= new_block_min_days), is_block=run,
+        **summary, switch_day=counts[rs.SWITCH], days_without_before=without, new_block=new_block,
+        year_repeat=year_repeat, is_block=run,
         in_added_load=np.zeros(m, dtype=bool),
         days=days,
     )

@@ -19,7 +19,8 @@ from wattwatch.core.kernels.reductions import KERNEL
 
 # Columns of summarise_runs' outputs.
 N_BLOCK, FIRST, LAST, N_OBSERVED, N_GAP, MAIN_CLASS, N_MAIN, OFFSET_SUM, N_STEADY, SWITCH, WITHOUT = range(11)
-N_COUNTS = 11
+YEAR_PAIRS, YEAR_SAME = 11, 12
+N_COUNTS = 13
 MAIN_LENGTH, EDGE_KW, CONTRAST, EDGE_SHARE, SHARPNESS, ROUGHNESS, MAIN_STEP, MAIN_BASE, MAIN_EDGE = range(9)
 STEP_DEVIATION, BASE_DEVIATION = 9, 10
 N_MEDIANS = 11
@@ -29,7 +30,7 @@ VEGETATIVE, FLOWERING = 0, 1  # photoperiod classes (core.photoperiod.CLASS_HOUR
 
 @njit(**KERNEL)
 def summarise_runs(run, dense, observed, cls, start, dominant, length, step, base, edge_kw, contrast, edge_share,
-                   sharpness, roughness, n_classes, n_slots, gap_min_days, switch_window, switch_min_days):
+                   sharpness, roughness, n_classes, n_slots, gap_min_days, switch_window, switch_min_days, year_days):
     """Per meter of the grow run `run` bool[m, d] (dense: its anchor's dense days; cls: each day's class, -1 none;
     dominant [m, n_classes]: each class's dominant start slot; the rest: the day fits of core.blocks):
 
@@ -38,8 +39,9 @@ def summarise_runs(run, dense, observed, cls, start, dominant, length, step, bas
     ties) and its run days ("main days"), the sum of their starts' circular offsets from the main class's dominant
     start (each in -n_slots / 2 .. n_slots / 2 - 1), those of them within one slot of the median length, the switch
     day (the first flowering run day with >= switch_min_days vegetative run days in the switch_window days before
-    it, >= switch_min_days flowering and <= 1 vegetative from it; -1 none), and the observed days before the first
-    run day back to the last earlier dense day;
+    it, >= switch_min_days flowering and <= 1 vegetative from it; -1 none), the observed days before the first
+    run day back to the last earlier dense day, the run days whose day year_days earlier was observed, and those of
+    them whose day year_days earlier was a dense day;
     medians float64[N_MEDIANS, m] ignoring NaN (NaN where none): of the main days' length; of the run days' edge_kw,
     contrast, edge_share, sharpness, roughness; of the main days' step, base, edge_kw, |step / median step - 1| and
     |base - median base|;
@@ -157,6 +159,14 @@ def summarise_runs(run, dense, observed, cls, start, dominant, length, step, bas
                 if observed[i, j]:
                     without += 1
         counts[WITHOUT, i] = without
+
+        pairs, same = 0, 0
+        for j in range(year_days, d):
+            if run[i, j] and observed[i, j - year_days]:
+                pairs += 1
+                if dense[i, j - year_days]:
+                    same += 1
+        counts[YEAR_PAIRS, i], counts[YEAR_SAME, i] = pairs, same
     return counts, medians, weekday_edges, observed_week, run_week
 
 
