@@ -232,7 +232,7 @@ def aggregate_days(
     new_block = (counts[rs.FIRST] >= 0) & (without >= new_block_min_days)
     pairs = counts[rs.YEAR_PAIRS]
     year_repeat = np.where(new_block & (pairs >= min_year_pairs), counts[rs.YEAR_SAME] / np.maximum(pairs, 1), 0.0)
-    summary["score"] = summary["score"] * (1.0 - (1.0 - seasonal_keep) * year_repeat)
+    summary["score"] = summary["score"] * seasons_kept(year_repeat, seasonal_keep)
     return PhotoperiodResult(
         **summary, switch_day=counts[rs.SWITCH], days_without_before=without, new_block=new_block,
         year_repeat=year_repeat, is_block=run,
@@ -310,6 +310,11 @@ def _day_to_day(medians, weekday_edges):
         deviation = np.abs(weekday_edges / medians[rs.MAIN_EDGE, :, None] - 1.0)
     spread = np.max(np.where(np.isnan(deviation), -np.inf, deviation), axis=1)
     return MAD_TO_SD * (medians[rs.STEP_DEVIATION] - base_dev), np.where(np.isfinite(spread), spread, np.nan)
+
+
+def seasons_kept(year_repeat, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:
+    """The share of the lamp score a block keeps for repeating last year's same weeks (module doc: seasons)."""
+    return 1.0 - (1.0 - seasonal_keep) * np.asarray(year_repeat, dtype=np.float64)
 
 
 def runs_without_cycle(first_block_day, last_block_day, n_gap_days, switch_day,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
 from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
-from wattwatch.core.photoperiod import NO_CYCLE_KEEP, SEASONAL_KEEP, runs_without_cycle
+from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle, seasons_kept
 from wattwatch.core.seasonal_fall import PRIOR_HIGH, PRIOR_LOW
 from wattwatch.scan.evidence import Evidence
 from wattwatch.schema import CATEGORIES
@@ -90,7 +90,7 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
                  f"pump's, greenhouse's or building's schedule runs (a grow cycles): counted at {NO_CYCLE_KEEP:.0%}")
     text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
     if p.year_repeat[i] > 0:
-        kept = 1 - (1 - SEASONAL_KEEP) * p.year_repeat[i]
+        kept = seasons_kept(p.year_repeat[i])
         text += (f", but {p.year_repeat[i]:.0%} of its days had the same block 52 weeks before, with weeks dark in "
                  f"between, as a pool or irrigation pump's season does: counted at {kept:.0%}")
     return Finding("grow_lights", float(fused.lighting[i]), text + ".")
