@@ -39,6 +39,11 @@ def random_inputs(rng, m=40, d=120):
         night_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         night_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
         night_lost_kw=nan_some(rng.gamma(1.0, 1.0, m)),
+        switched_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
+        switched_factor=np.where(rng.random(m) < 0.5, rng.random(m), 0.0),
+        switched_unexplained=rng.random(m),
+        switched_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
+        switched_lost_kw=nan_some(rng.gamma(1.0, 1.0, m)),
         lost_kw=rng.gamma(1.0, 1.0, m),
         feeder_score=rng.random(m) * (rng.random(m) < 0.2),
         feeder_explained_kwh_day=rng.gamma(1.0, 10.0, m),
@@ -88,7 +93,10 @@ def naive_fuse(x, i):
     drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * unexplained
     night = (F.NIGHT_DROP_WEIGHT * clip(x["night_drop_score"][i])) ** F.DROP_POWER * unexplained  # no shape rule
     night *= 1 - clip(x["night_seasonal"][i])
-    fall = max(drop, night)
+    # a switched bypass: its own category and seasons, no absence or shape rule
+    switched = clip(x["switched_drop_score"][i]) ** F.DROP_POWER * clip(x["switched_factor"][i])
+    switched *= x["switched_unexplained"][i] * (1 - clip(x["switched_seasonal"][i]))
+    fall = max(drop, night, switched)
     theft = 1 - (1 - F.W_DROP * fall) * (1 - F.W_FLAT * clip(flat)) * (1 - F.W_FEEDER * clip(x["feeder_score"][i]))
     if x["is_billing"][i]:
         theft *= F.BILLING_THEFT_KEEP
@@ -128,7 +136,8 @@ def one(**overrides):
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
         feeder_score=np.array([0.0]), night_drop_score=np.array([0.0]), night_lost_kw=np.array([np.nan]),
-        night_seasonal=np.array([0.0]),
+        night_seasonal=np.array([0.0]), switched_drop_score=np.array([0.0]), switched_factor=np.array([0.0]),
+        switched_unexplained=np.array([1.0]), switched_seasonal=np.array([0.0]), switched_lost_kw=np.array([np.nan]),
     )
     x.update(quiet)
     x.update({k: np.asarray(v) for k, v in overrides.items()})
@@ -185,6 +194,20 @@ def test_a_night_only_fall_counts_without_the_shape_rule_and_at_its_weight():
     winter_nights = one(night_drop_score=[0.4], night_seasonal=[0.75])  # a heater that ran through winter nights
     assert winter_nights.night_drop[0] == pytest.approx(0.25 * one(night_drop_score=[0.4]).night_drop[0])
     assert one(drop_score=[0.5], night_seasonal=[1.0]).drop[0] == pytest.approx(0.5 ** F.DROP_POWER)
+
+
+def test_a_switched_bypass_counts_as_much_as_the_meter_switches_and_ignores_the_absence_rule():
+    switched = one(switched_drop_score=[0.36], switched_factor=[0.5], drop_score=[0.04], switched_lost_kw=[0.2],
+                   lost_kw=[0.01], feeder_explained_kwh_day=[0.0], drop_absence=[1.0])
+    assert switched.switched_drop[0] == pytest.approx(0.6 * 0.5)
+    assert switched.theft[0] == pytest.approx(F.W_DROP * 0.3)  # the stronger fall; the absence touches the day's
+    assert switched.unmetered_kwh_day[0] == pytest.approx(0.2 * 24)
+    assert one(switched_drop_score=[0.36], switched_factor=[0.0]).theft[0] == 0.0  # a fall that does not switch
+    by_category = one(switched_drop_score=[0.36], switched_factor=[1.0], switched_unexplained=[0.25])
+    by_season = one(switched_drop_score=[0.36], switched_factor=[1.0], switched_seasonal=[0.75])
+    assert by_category.switched_drop[0] == pytest.approx(0.15) and by_season.switched_drop[0] == pytest.approx(0.15)
+    # the day's own discounts are not the switched fall's: it is judged at its own change day
+    assert one(switched_drop_score=[0.36], switched_factor=[1.0], drop_unexplained=[0.0]).switched_drop[0] == 0.6
 
 
 def test_a_fall_an_absence_explains_keeps_a_share_of_its_drop_but_all_of_a_stuck_meter():

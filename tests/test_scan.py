@@ -266,6 +266,21 @@ def test_a_bypass_connected_only_at_night_is_found_on_the_night_hours(tmp_path):
     assert not any("night_drop" in lead["signals"].split(";") for lead in ordinary)
 
 
+def test_a_bypass_switched_in_and_out_weekly_is_found_and_a_vacation_is_not(tmp_path):
+    rng = np.random.default_rng(14)
+    week_on = lambda t: (t - START).days >= 150 and ((t - START).days - 150) // 7 % 2 == 0  # noqa: E731
+    switched = [(m, t, v * (0.3 if week_on(t) else 1.0), z) for m, t, v, z in hourly_rows("S1", rng)]
+    away = [(m, t, v * (0.1 if 150 <= (t - START).days < 171 else 1.0), z) for m, t, v, z in hourly_rows("V1", rng)]
+    leads = scan_households(tmp_path, rng, {"S1": switched, "V1": away})
+    bypass = leads["S1"]
+    assert bypass["signals"].split(";")[0] == "switched_drop"
+    assert re.search(r"From 2025-0[12]-\d\d daily use switches between a high and a far lower level: [3-9] spells of "
+                     r"3 days or more under 50% of the high days' level", bypass["explanation"])
+    assert "V1" not in leads or "switched_drop" not in leads["V1"]["signals"].split(";")  # weeks away: one spell
+    others = [lead for meter, lead in leads.items() if meter != "S1"]
+    assert all(float(lead["theft_score"]) < 0.5 * float(bypass["theft_score"]) for lead in others)
+
+
 def test_a_heater_that_ran_on_winter_nights_is_explained_by_its_seasons_and_ranks_below_a_night_bypass(tmp_path):
     rng = np.random.default_rng(12)
     night_utc = lambda t: t.hour >= 19 or t.hour < 7  # noqa: E731  local 22:00-06:00 in summer and winter time

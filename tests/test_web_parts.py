@@ -159,6 +159,17 @@ def test_a_night_fall_lead_marks_the_night_hours_fall_and_a_theft_lead_the_days(
     assert change_point(monthly, ["night_drop"], 42)["kind"] == "fall"  # no hours: the daily series' fall
 
 
+def test_a_switched_fall_lead_marks_where_the_switching_began():
+    rng = np.random.default_rng(5)
+    hourly = 0.4 * rng.gamma(8, 1 / 8, (240, 24))
+    days = np.arange(240)
+    hourly[(days >= 120) & ((days - 120) // 7 % 2 == 0)] *= 0.3  # bypassed every other week from day 120
+    series = MeterSeries("M1", date(2025, 1, 6), hourly.sum(axis=1), hourly, False)
+    switched = change_point(series, ["switched_drop", "sustained_drop"], 42)
+    assert switched["kind"] == "switched fall" and abs(switched["day_index"] - 120) <= 10
+    assert switched["low_spells"] >= 3 and switched["lost_kw"] == pytest.approx(0.4 * 0.7 / 2, rel=0.3)
+
+
 def test_explanation_splits_into_evidence_and_lookalikes():
     text = ("Daily use rose from 9.5 to 39.1 kWh/day from 2025-02-01. Monthly reads: weaker evidence (levels only). "
             "Could also be: EV charging (sessions on 80% of days). Considered and ruled out: crypto mining (n/a).")

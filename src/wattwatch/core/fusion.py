@@ -7,8 +7,9 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
   business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike.
   Evidence is combined as independent signs ("noisy OR": 1 - prod(1 - w_i * e_i)), so two moderate signs outweigh
   one, and no single weak sign reaches the top.
-- theft: is energy being taken past the meter? A sustained drop (of the whole day, or of the night hours alone: a
-  bypass connected at night) or a stuck/flat meter, and a feeder whose unmetered energy rose when this meter fell.
+- theft: is energy being taken past the meter? A sustained drop (of the whole day, of the night hours alone: a
+  bypass connected at night, or of the low days of a bypass switched in and out: core.switching) or a stuck/flat
+  meter, and a feeder whose unmetered energy rose when this meter fell.
   A drop that a household away or a change of occupant explains better (the level came back up to several times
   its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight; a drop the premises' own seasons explain
   (core.seasonal_fall: heating off in spring, a school's summer) keeps the share they leave unexplained.
@@ -111,6 +112,7 @@ class FusedScores:
     purchases: np.ndarray
     drop: np.ndarray
     night_drop: np.ndarray  # the night hours' fall (weighted); the theft question takes the stronger of it and `drop`
+    switched_drop: np.ndarray  # the fall of a bypass switched in and out (weighted); likewise
     flat: np.ndarray
     feeder: np.ndarray
     new_block: np.ndarray  # bool: the lamp block appeared after weeks without it
@@ -154,6 +156,11 @@ def fuse(
     night_drop_score: np.ndarray,
     night_seasonal: np.ndarray,
     night_lost_kw: np.ndarray,
+    switched_drop_score: np.ndarray,
+    switched_factor: np.ndarray,
+    switched_unexplained: np.ndarray,
+    switched_seasonal: np.ndarray,
+    switched_lost_kw: np.ndarray,
     flat_score: np.ndarray,
     lost_kw: np.ndarray,
     feeder_score: np.ndarray,
@@ -203,16 +210,24 @@ def fuse(
     night = NIGHT_DROP_WEIGHT * np.clip(np.nan_to_num(night_drop_score), 0.0, 1.0)
     # ... and the nights' own seasons explain theirs (core.seasonal_fall on the night series)
     night_drop = night ** DROP_POWER * unexplained * (1.0 - np.clip(np.nan_to_num(night_seasonal), 0.0, 1.0))
-    theft = noisy_or((W_DROP, np.maximum(drop, night_drop)), (W_FLAT, flat), (W_FEEDER, feeder_score))
+    # a bypass switched in and out (core.switching): the low envelope's fall, as much as the meter switches between
+    # its old level and the low one, judged by its category and its own seasons at the envelope's change day, not
+    # by the absence rule (coming back up is what it does; the switching asks for more than one spell away)
+    switched_drop = (np.clip(np.nan_to_num(switched_drop_score), 0.0, 1.0) ** DROP_POWER
+                     * np.clip(np.nan_to_num(switched_factor), 0.0, 1.0) * np.asarray(switched_unexplained)
+                     * (1.0 - np.clip(np.nan_to_num(switched_seasonal), 0.0, 1.0)))
+    strongest = np.maximum(np.maximum(drop, night_drop), switched_drop)
+    theft = noisy_or((W_DROP, strongest), (W_FLAT, flat), (W_FEEDER, feeder_score))
     theft = theft * np.where(is_billing, BILLING_THEFT_KEEP, 1.0)
     bypass_with_lights = np.asarray(coincides_with_block, dtype=bool) & (theft > 0)
     scale = np.where(is_billing, BILLING_WEIGHT, 1.0) * 100.0
     score = np.maximum(grow, theft) * scale
     lost_kwh_day = np.fmax(np.nan_to_num(lost_kw) * 24.0, np.nan_to_num(night_lost_kw) * NIGHT_HOURS_PER_DAY)
+    lost_kwh_day = np.fmax(lost_kwh_day, np.where(switched_drop > 0, np.nan_to_num(switched_lost_kw) * 24.0, 0.0))
     unmetered = np.where(theft > 0, np.fmax(lost_kwh_day, np.nan_to_num(feeder_explained_kwh_day)), 0.0)
     return FusedScores(
         score=score, grow_score=grow * scale, theft_score=theft * scale, grow=grow, theft=theft, lighting=lighting, increase=increase,
-        peers=peers, purchases=purchases, drop=drop, night_drop=night_drop, flat=flat,
+        peers=peers, purchases=purchases, drop=drop, night_drop=night_drop, switched_drop=switched_drop, flat=flat,
         feeder=np.nan_to_num(feeder_score),
         new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),

@@ -28,6 +28,7 @@ from wattwatch.core.peers import PeerResult, peer_scores
 from wattwatch.core.photoperiod import PhotoperiodResult
 from wattwatch.core.purchases import PurchaseEvidence
 from wattwatch.core.seasonal_fall import SeasonalFall, seasonal_fall
+from wattwatch.core.switching import SwitchedFall, switched_fall
 from wattwatch.engine.base import SUM_PREFIX, Engine
 from wattwatch.engine.matrices import DailyMatrix, FeederMatrix, MeterTable, PremisesIndex
 from wattwatch.scan.meter_stage import (
@@ -82,6 +83,8 @@ class Evidence:
     drop: DropResult
     night_drop: DropResult  # the same drop on the night hours' own series (core.night_band): a night-only bypass
     night_seasonal_fall: SeasonalFall  # how well the night series' own seasons explain its fall
+    switched: SwitchedFall  # a fall that comes and goes: a bypass switched in and out (core.switching)
+    switched_seasonal_fall: SeasonalFall  # how well the premises' own seasons explain that fall
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
     seasonal_fall: SeasonalFall  # how well the premises' own seasons explain each drop
     feeder: FeederResult | None  # None when no feeder meters were loaded
@@ -167,6 +170,10 @@ def gather_evidence(
     judged = np.where(night_drop.drop_score > 0, night_drop.change_day, -1)
     night_seasonal = seasonal_fall(night, daily.zero_days, population_curve(night), judged, night_drop.level_after)
     del night
+    # the switched fall is judged at its own change day (the low envelope's), by the same seasons as the day's fall
+    switched = switched_fall(daily.kwh, peer_level=peers.peer_level_kwh_day, min_history_days=settings.min_history_days)
+    judged = np.where(switched.factor > 0, switched.fall.change_day, -1)
+    switched_seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, switched.fall.level_after)
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -186,7 +193,7 @@ def gather_evidence(
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
     return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
-                    night_drop, night_seasonal, absence, seasonal, feeder, links, purchases)
+                    night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, feeder, links, purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:

@@ -13,6 +13,7 @@ from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
 from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle, seasons_kept
 from wattwatch.core.seasonal_fall import PRIOR_HIGH, PRIOR_LOW
+from wattwatch.core.switching import DEEP, MIN_SPELL_DAYS, WINDOW_DAYS
 from wattwatch.scan.evidence import Evidence
 from wattwatch.schema import CATEGORIES
 
@@ -32,6 +33,8 @@ SIGNALS: dict[str, str] = {
     "sustained_drop": "a lasting fall against the premises' own history and its peers",
     "night_drop": f"a lasting fall of the night hours' use alone ({NIGHT_HOURS[0]:02d}:00-{NIGHT_HOURS[1]:02d}:00): "
                   "a bypass connected at night",
+    "switched_drop": "use switching between a high level and a far lower one in spells of days since a change: a "
+                     "bypass switched in and out",
     "flat_meter": "a meter stuck flat or at zero for weeks after normal use",
     "feeder_loss": "the feeder's unmetered energy rose when this meter fell",
     "greenhouse": "an agricultural premises with lighting: likely a licensed greenhouse (down-weighted)",
@@ -185,6 +188,25 @@ def night_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | No
     return Finding("night_drop", float(fused.night_drop[i]), text + ".")
 
 
+def switched_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
+    s = ev.switched
+    if fused.switched_drop[i] < MIN_SHOWN or s.fall.change_day[i] < 0:
+        return None
+    text = (
+        f"From {_day(ev, s.fall.change_day[i])} daily use switches between a high and a far lower level: "
+        f"{s.low_spells[i]} spells of {MIN_SPELL_DAYS} days or more under {DEEP:.0%} of the high days' level in the "
+        f"{WINDOW_DAYS // 7} weeks after, with high days between them; {s.lost_kw[i]:.2f} kW less on average than "
+        "the same weekdays before, as when a bypass is "
+        "connected some weeks and not others"
+    )
+    if fused.drop[i] < fused.switched_drop[i]:
+        text += "; the weekly levels go up and down, so as a lasting fall it counts for little"
+    explained = ev.switched_seasonal_fall.explained[i]
+    if explained >= SEASON_SHOWN:
+        text += f". Its own seasons explain {explained:.0%} of the low level, so it counts for less"
+    return Finding("switched_drop", float(fused.switched_drop[i]), text + ".")
+
+
 def _seasonal_note(ev: Evidence, i: int) -> str:
     s = ev.seasonal_fall
     if s.explained[i] < SEASON_SHOWN:
@@ -305,12 +327,13 @@ def _ratio(a: float, b: float) -> str:
 
 FINDERS = (
     lighting_finding, increase_finding, purchase_finding, bypass_finding, drop_finding, night_drop_finding,
-    flat_finding, feeder_finding, peer_finding, greenhouse_finding,
+    switched_drop_finding, flat_finding, feeder_finding, peer_finding, greenhouse_finding,
 )
 
 
 #: The findings that are theft evidence; the others are grow evidence (or say what a grow could be instead).
-THEFT_SIGNALS = frozenset({"sustained_drop", "night_drop", "flat_meter", "feeder_loss", "bypass_with_lights"})
+THEFT_SIGNALS = frozenset({"sustained_drop", "night_drop", "switched_drop", "flat_meter", "feeder_loss",
+                           "bypass_with_lights"})
 
 
 def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
@@ -329,7 +352,7 @@ def findings_for(ev: Evidence, fused: FusedScores, i: int) -> list[Finding]:
 #: The parts of the score, in the words a weak lead's explanation uses (FusedScores field -> what it weighs).
 SCORE_PARTS = {"lighting": "lamp-like blocks", "increase": "rise", "peers": "use against peers",
                "purchases": "grow-kit purchases", "drop": "fall", "night_drop": "night-time fall",
-               "flat": "stuck meter", "feeder": "feeder loss"}
+               "switched_drop": "switched fall", "flat": "stuck meter", "feeder": "feeder loss"}
 
 
 def weak_evidence_text(fused: FusedScores, i: int) -> str:
@@ -360,11 +383,13 @@ def estimates_text(lamp_kw: float | None, unmetered: float | None) -> str | None
 
 
 def chart_marks(ev: Evidence, fused: FusedScores, i: int) -> ChartMarks:
-    """Mark the increase on grow-like leads and the fall on theft-like ones (a night-only fall: its day, with no
-    levels, since the chart shows whole days)."""
+    """Mark the increase on grow-like leads and the fall on theft-like ones (a night-only or a switched fall: its
+    day, with no levels: the chart shows whole days, and a switched fall's are its low envelope's)."""
     if fused.theft[i] > fused.grow[i]:
-        if fused.night_drop[i] > fused.drop[i] and ev.night_drop.change_day[i] >= 0:
-            return ChartMarks(int(ev.night_drop.change_day[i]), math.nan, math.nan)
+        weight, found = max((fused.night_drop[i], ev.night_drop), (fused.switched_drop[i], ev.switched.fall),
+                            key=lambda fall: fall[0])
+        if weight > fused.drop[i] and found.change_day[i] >= 0:
+            return ChartMarks(int(found.change_day[i]), math.nan, math.nan)
         if ev.drop.change_day[i] >= 0:
             d = ev.drop
             return ChartMarks(int(d.change_day[i]), float(d.level_before[i]), float(d.level_after[i]))

@@ -49,6 +49,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
     la = ev.lookalikes
     feeder = ev.feeder
     zeros = np.zeros(len(ev.daily.meter_ids))
+    curves = category_curves(ev.daily.kwh, ev.info.category, ev.population)
     return fuse(
         category=ev.info.category,
         is_billing=ev.daily.is_billing,
@@ -67,15 +68,18 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
         drop_shape_similarity=ev.drop.shape_similarity,
-        drop_unexplained=unexplained_fall(
-            category_curves(ev.daily.kwh, ev.info.category, ev.population), ev.info.category, ev.drop.change_day,
-            ev.drop.ratio
-        ),
+        drop_unexplained=unexplained_fall(curves, ev.info.category, ev.drop.change_day, ev.drop.ratio),
         drop_absence=ev.absence.explained,
         drop_seasonal=ev.seasonal_fall.explained,
         night_drop_score=ev.night_drop.drop_score,
         night_seasonal=ev.night_seasonal_fall.explained,
         night_lost_kw=ev.night_drop.lost_kw,
+        switched_drop_score=ev.switched.fall.drop_score,
+        switched_factor=ev.switched.factor,
+        switched_unexplained=unexplained_fall(curves, ev.info.category, ev.switched.fall.change_day,
+                                              ev.switched.fall.ratio),
+        switched_seasonal=ev.switched_seasonal_fall.explained,
+        switched_lost_kw=ev.switched.lost_kw,
         flat_score=ev.drop.flat_score,
         lost_kw=ev.drop.lost_kw,
         feeder_score=zeros if feeder is None else feeder.feeder_score,

@@ -2,8 +2,9 @@
 
 `lead_view` returns (data, charts): `data` is the JSON twin (numbers, dates, texts), `charts` the inline SVGs the
 HTML page adds. The change point is recomputed on the meter's daily series by the scan's own detectors (a theft
-lead gets the drop detector's fall, on its night hours when the night's fall is the lead's first theft signal; any
-other lead the increase detector's rise), so page and scan agree.
+lead gets the drop detector's fall, on its night hours when the night's fall is the lead's first theft signal, on
+its low envelope when a switched bypass is (core.switching); any other lead the increase detector's rise), so page
+and scan agree.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from wattwatch.core.drop import sustained_drop
 from wattwatch.core.increase import strange_increase
 from wattwatch.core.night_band import night_band_kwh
+from wattwatch.core.switching import switched_fall
 from wattwatch.report.svg import daily_chart, heatmap
 from wattwatch.scan.findings import THEFT_SIGNALS
 from wattwatch.web.charts import balance_chart, purchases_chart
@@ -52,6 +54,13 @@ def change_point(series: MeterSeries, signals: list[str], min_history_days: int)
                                      "date": series.first_day + timedelta(days=day),
                                      "night_kw_before": float(found.level_before[0]) / 24,
                                      "night_kw_after": float(found.level_after[0]) / 24}
+    if theft and theft[0] == "switched_drop":
+        switched = switched_fall(x, min_history_days=min_history_days)  # the scan's peer levels only weigh it
+        day = int(switched.fall.change_day[0])
+        return None if day < 0 else {"kind": "switched fall", "day_index": day,
+                                     "date": series.first_day + timedelta(days=day),
+                                     "low_spells": int(switched.low_spells[0]),
+                                     "lost_kw": float(switched.lost_kw[0])}
     if theft:
         found = sustained_drop(x, kw_hourly=kw, min_history_days=min_history_days)
         kind = "fall"
