@@ -1,6 +1,7 @@
 """A bypass switched in and out (core.switching): the compiled envelope and the vectorised switching measures against
 plain per-row loops on nasty inputs, and what the factor tells apart."""
 
+import itertools
 import math
 
 import numpy as np
@@ -52,6 +53,8 @@ def naive_measures(row, k, window=S.WINDOW_DAYS):
     y_after = [ratio(v, c) for c, v in enumerate(after)]
     upper = naive_quantile(y_after, S.UPPER_QUANTILE, 2 * S.MIN_HALF_DAYS)
     y_after = [y / upper if upper > 0 else nan for y in y_after]  # NaN compares False
+    kwh_upper = naive_quantile(after, S.UPPER_QUANTILE, 2 * S.MIN_HALF_DAYS)
+    low_day = [y < S.DEEP and v < S.DEEP * kwh_upper for y, v in zip(y_after, after)]
 
     def share(ys, test, min_days):
         seen = [y for y in ys if not math.isnan(y)]
@@ -61,25 +64,24 @@ def naive_measures(row, k, window=S.WINDOW_DAYS):
     low_before = share(y_before, lambda y: y < S.DEEP, 2 * S.MIN_HALF_DAYS)
     half = min(max(d - k, 0), window) // 2
     kept, low = [], []
-    for part in (y_after[:half], y_after[half:]):
-        high = share(part, lambda y: y >= S.NEAR, S.MIN_HALF_DAYS)
+    for part in (slice(0, half), slice(half, window)):
+        seen = [not math.isnan(y) for y in y_after[part]]
+        n = sum(seen)
+        high = sum(y >= S.NEAR for y in y_after[part]) / n if n >= S.MIN_HALF_DAYS else nan
         kept.append(high / high_before if high_before and not math.isnan(high_before) else nan)
-        low.append(share(part, lambda y: y < S.DEEP, S.MIN_HALF_DAYS) - low_before)
+        low.append((sum(low_day[part]) / n if n >= S.MIN_HALF_DAYS else nan) - low_before)
     if any(math.isnan(v) or math.isinf(v) for v in kept + low):
         high_kept = low_share = lost_kw = nan
     else:
         high_kept, low_share = min(kept), min(low)
         short = [level[c % 7] - v for c, v in enumerate(after) if not (math.isnan(v) or math.isnan(level[c % 7]))]
         lost_kw = sum(short) / len(short) / 24
-    states = [1 if y < S.DEEP else 2 for y in y_after if not math.isnan(y) and (y < S.DEEP or y >= S.NEAR)]
-    spells, run = 0, 0
-    for state in states + [0]:
-        if state == 1:
-            run += 1
-            continue
-        spells += run >= S.MIN_SPELL_DAYS
-        run = 0
-    return high_kept, low_share, spells, lost_kw
+    states = [1 if low else 2 for y, low in zip(y_after, low_day) if low or y >= S.NEAR]
+    spells = {1: 0, 2: 0}
+    for _, run in itertools.groupby(states):
+        run = list(run)
+        spells[run[0]] += len(run) >= S.MIN_SPELL_DAYS
+    return high_kept, low_share, min(spells[1], spells[2] + 1), lost_kw
 
 
 def naive_quantile(values, q, min_days):
@@ -224,6 +226,19 @@ def test_a_bypass_switched_weekly_switches_and_a_whole_bypass_or_a_vacation_does
     assert result.lost_kw[0] == pytest.approx(12.0 * 1.09 * 0.6 / 2 / 24, rel=0.35)  # half the days, 60 % taken
     assert np.all(result.factor[1:] == 0.0)
     assert result.low_spells[2] <= 1 and result.low_spells[0] >= S.MIN_SPELLS
+
+
+def test_a_business_shut_down_to_its_weekend_level_is_no_switching():
+    """Closed for the summer: its weekdays fall to the weekend's level, while the weekends stay where they were, so
+    against their own weekdays the days switch low and high every week; only two-day highs lie between the lows."""
+    rng = np.random.default_rng(8)
+    d = 400
+    days = np.arange(d)
+    school = 400.0 * np.where(days % 7 >= 5, 0.4, 1.0) * rng.gamma(20, 1 / 20, d)
+    school[300:] = 160.0 * rng.gamma(20, 1 / 20, d - 300)  # shut down: standby every day to the data's end
+    result = switched_fall(school[None, :])
+    assert result.fall.drop_score[0] > 0.1  # its low envelope fell for good: the switching decides
+    assert result.factor[0] == 0.0 and result.low_share[0] <= 0.05
 
 
 def test_closed_days_that_were_there_before_are_not_low_days():

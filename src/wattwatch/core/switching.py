@@ -22,10 +22,14 @@ Method, vectorised over the rows of a meters x days kWh matrix (NaN = day not ob
    - high_kept: the share of days at the upper level (>= NEAR of it) over the share of days before at the old level,
      the lower of the halves: a bypass of the whole supply, or an ordinary fall, leaves the days after spread about
      one level, a bypass switched weekly leaves about half of them at the top;
-   - low_share: the share of days far below the upper level (< DEEP of it) less the share of days before far below
-     the old level, the lower of the halves: a household's own day-to-day swing rarely takes a day under half;
-   - low_spells: spells of at least MIN_SPELL_DAYS low days (days neither low nor high do not break a spell): a
-     vacation is one spell, noise a day or two.
+   - low_share: the share of days far below the upper level (< DEEP of it, and in kWh < DEEP of the upper quartile
+     of the days after, so that a business shut down to its weekend level, whose days are all alike, has none) less
+     the share of days before far below the old level, the lower of the halves: a household's own day-to-day swing
+     rarely takes a day under half;
+   - low_spells: spells of at least MIN_SPELL_DAYS low days (days neither low nor high do not break a spell), at most
+     one more than the spells of at least MIN_SPELL_DAYS high days between them: a vacation is one spell, noise a day
+     or two, and a business shut down to its weekend level leaves only two-day highs (its weekends) between its low
+     weeks.
    factor = ramp(high_kept over HIGH_KEPT) x ramp(low_share over LOW_SHARE) with at least MIN_SPELLS spells, else 0.
 4. lost_kw: the mean shortfall of the window's days against their weekday levels, in kW.
 
@@ -153,6 +157,10 @@ def switching_measures(kwh_daily: np.ndarray, change_day: np.ndarray, window: in
         # the weeks before it (the heating season ended as the bypass came in), and still be the high state
         upper = _row_quantile(y_after, UPPER_QUANTILE, 2 * MIN_HALF_DAYS)
         y_after = y_after / np.where(upper > 0, upper, np.nan)[:, None]
+        # ... and a low day is low in kWh too, against the days after's own upper quartile: a business shut down to
+        # its weekend level is low against its weekdays' old levels, but its days are all alike
+        kwh_upper = _row_quantile(after, UPPER_QUANTILE, 2 * MIN_HALF_DAYS)
+        low_after = (y_after < DEEP) & (after < DEEP * kwh_upper[:, None])
         high_before = _share(y_before >= NEAR, np.isfinite(y_before), 2 * MIN_HALF_DAYS)
         low_before = _share(y_before < DEEP, np.isfinite(y_before), 2 * MIN_HALF_DAYS)
         span = np.clip(d - k, 0, window)
@@ -161,7 +169,7 @@ def switching_measures(kwh_daily: np.ndarray, change_day: np.ndarray, window: in
         for part in (first, ~first):
             seen = np.isfinite(y_after) & part
             kept.append(_share((y_after >= NEAR) & part, seen, MIN_HALF_DAYS) / high_before)
-            low.append(_share((y_after < DEEP) & part, seen, MIN_HALF_DAYS) - low_before)
+            low.append(_share(low_after & part, seen, MIN_HALF_DAYS) - low_before)
         kept, low = np.array(kept), np.array(low)
         both = np.isfinite(kept).all(axis=0) & np.isfinite(low).all(axis=0)  # no share before (inf): unmeasured
         high_kept = np.where(both, kept.min(axis=0), np.nan)
@@ -169,7 +177,7 @@ def switching_measures(kwh_daily: np.ndarray, change_day: np.ndarray, window: in
         seen = np.isfinite(after) & np.isfinite(level)
         lost_kw = (np.where(seen, level - after, 0.0).sum(axis=1) / seen.sum(axis=1)) / 24.0
     lost_kw = np.where(np.isfinite(high_kept), lost_kw, np.nan)
-    spells = _low_spells(np.where(y_after < DEEP, 1, np.where(y_after >= NEAR, 2, 0)))
+    spells = _low_spells(np.where(low_after, 1, np.where(y_after >= NEAR, 2, 0)))
     return high_kept, low_share, spells, lost_kw
 
 
@@ -215,19 +223,23 @@ def _share(hit: np.ndarray, seen: np.ndarray, min_days: int) -> np.ndarray:
 
 
 def _low_spells(state: np.ndarray) -> np.ndarray:
-    """Per row of states (1 low, 2 at the old level, 0 neither or unobserved): the runs of low days, counting only
-    low days and bridging the neither-days, that hold at least MIN_SPELL_DAYS of them. Each day takes the state of
-    the last low or high day up to it; runs of that carried state are the spells."""
+    """Per row of states (1 low, 2 high, 0 neither or unobserved): the runs of low days that hold at least
+    MIN_SPELL_DAYS of them, at most one more than the runs of high days that do. Each day takes the state of the last
+    low or high day up to it (the neither-days are bridged); runs of that carried state are the spells, counted by
+    the low or high days they hold."""
     m, w = state.shape
     cols = np.arange(w)
     last = np.maximum.accumulate(np.where(state > 0, cols, -1), axis=1)
     carried = np.where(last >= 0, np.take_along_axis(state, np.maximum(last, 0), axis=1), 0)
     starts = np.ones((m, w), dtype=bool)
     starts[:, 1:] = carried[:, 1:] != carried[:, :-1]
-    run = np.cumsum(starts, axis=1) - 1 + (np.arange(m) * w)[:, None]
-    low_days = np.bincount(run.ravel(), weights=(state == 1).ravel(), minlength=m * w)
-    is_low = np.bincount(run.ravel(), weights=(carried == 1).ravel(), minlength=m * w) > 0
-    return ((is_low & (low_days >= MIN_SPELL_DAYS)).reshape(m, w).sum(axis=1)).astype(np.int64)
+    run = (np.cumsum(starts, axis=1) - 1 + (np.arange(m) * w)[:, None]).ravel()
+    spells = {}
+    for kind in (1, 2):
+        days = np.bincount(run, weights=(state == kind).ravel(), minlength=m * w)
+        of_kind = np.bincount(run, weights=(carried == kind).ravel(), minlength=m * w) > 0
+        spells[kind] = (of_kind & (days >= MIN_SPELL_DAYS)).reshape(m, w).sum(axis=1)
+    return np.minimum(spells[1], spells[2] + 1).astype(np.int64)
 
 
 def _ramp(value: np.ndarray, lo: float, hi: float) -> np.ndarray:
