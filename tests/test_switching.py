@@ -10,6 +10,7 @@ import pytest
 from wattwatch.core import switching as S
 from wattwatch.core.drop import sustained_drop
 from wattwatch.core.switching import low_envelope, switched_fall, switching_factor, switching_measures
+from wattwatch.realdata import find_real_data
 
 
 # ---------------------------------------------------------------- naive twins
@@ -28,7 +29,8 @@ def naive_envelope(row):
     half = S.ENVELOPE_DAYS // 2
     out = []
     for j in range(len(row)):
-        values = sorted(v for v in row[max(j - half, 0): j + S.ENVELOPE_DAYS - half] if not math.isnan(v))
+        start = min(max(j - half, 0), max(len(row) - S.ENVELOPE_DAYS, 0))  # a whole window at the row's ends too
+        values = sorted(v for v in row[start: start + S.ENVELOPE_DAYS] if not math.isnan(v))
         n = len(values)
         out.append(values[int(math.floor(S.ENVELOPE_QUANTILE * (n - 1) + 0.5))] if n >= S.ENVELOPE_MIN_DAYS
                    else math.nan)
@@ -250,3 +252,22 @@ def test_closed_days_that_were_there_before_are_not_low_days():
     result = switched_fall(np.stack([shop, switched]))
     assert result.factor[0] == 0.0
     assert result.factor[1] >= 0.5
+
+
+@pytest.mark.real
+@pytest.mark.skipif(find_real_data() is None, reason="no real data (../shared/data/real)")
+def test_on_real_series_a_switched_bypass_stands_out_and_ordinary_use_rarely_switches():
+    """Real households, university buildings and standard profiles (../shared/data/real), as they are and with 60 %
+    of the supply bypassed every other week from day 150."""
+    from wattwatch.sim.real import load_library
+
+    library = [s for s in load_library(find_real_data(), np.random.default_rng(0), max_buildings=12)
+               if s.values.shape[0] >= 364]
+    plain = np.stack([(s.values.sum(axis=1) * s.step_min / 60)[:364] for s in library])
+    switched = plain * switched_weeks(364, 150, 0.6)
+    ordinary, bypassed = switched_fall(plain), switched_fall(switched)
+    assert len(plain) >= 40
+    assert np.mean(ordinary.factor > 0) <= 0.05
+    assert np.mean(bypassed.factor >= 0.5) >= 0.5
+    evidence = [np.sqrt(r.fall.drop_score) * r.factor for r in (ordinary, bypassed)]
+    assert np.median(evidence[1]) > np.quantile(evidence[0], 0.95)

@@ -10,7 +10,8 @@ Method, vectorised over the rows of a meters x days kWh matrix (NaN = day not ob
 
 1. Low envelope: each day's kWh over its weekday's share (the median of that weekday over the whole row / the
    row's median, so a business's closed days count at its open days' level), then per day the ENVELOPE_QUANTILE
-   of the ENVELOPE_DAYS around it (at least ENVELOPE_MIN_DAYS observed; core.kernels.rolling_rank). Any two weeks
+   of the ENVELOPE_DAYS around it (the first or last ENVELOPE_DAYS at the row's ends, so that the last days' level
+   is a fortnight's too; at least ENVELOPE_MIN_DAYS observed; core.kernels.rolling_rank). Any two weeks
    of a bypass switched weekly hold a week of low days, so the envelope falls to the low level and stays there;
    core.drop finds that lasting fall unchanged (change day, size, noise, persistence, last year's same weeks, peers).
 2. Each day against its weekday: kWh / the median of the same weekday over the WINDOW_DAYS before the change (at

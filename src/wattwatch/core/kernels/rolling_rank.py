@@ -10,21 +10,25 @@ from wattwatch.core.kernels.reductions import KERNEL
 
 @njit(**KERNEL)
 def rolling_quantile(x, before, after, q, min_days):
-    """float64[m, d]: for row i and day j, of the n non-NaN values of x[i, j - before : j + after] (the window clipped
-    to the row), the one at rank floor(q (n - 1) + 1/2) in ascending order; NaN where n < min_days. The window's
-    values are kept sorted as it slides: a day leaving and a day entering each move at most before + after values."""
+    """float64[m, d]: for row i and day j, of the n non-NaN values of the window x[i, j - before : j + after], moved
+    inside the row at its two ends (the first or last before + after days) so that every day's window is as wide,
+    the one at rank floor(q (n - 1) + 1/2) in ascending order; NaN where n < min_days. The window's values are kept
+    sorted as it slides: a day leaving and a day entering each move at most before + after values."""
     m, d = x.shape
+    width = before + after
     out = np.empty((m, d))
-    window = np.empty(max(before + after, 1))
+    window = np.empty(max(width, 1))
     for i in range(m):
-        n = 0
-        for k in range(min(after - 1, d)):  # the days ahead of day 0 except its last, which the loop adds
-            n = _insert(window, n, x[i, k])
+        n, lo, hi = 0, 0, 0  # the window holds the non-NaN values of x[i, lo:hi]
         for j in range(d):
-            if j + after - 1 < d:
-                n = _insert(window, n, x[i, j + after - 1])
-            if j - before - 1 >= 0:
-                n = _remove(window, n, x[i, j - before - 1])
+            start = min(max(j - before, 0), max(d - width, 0))
+            end = min(start + width, d)
+            while hi < end:
+                n = _insert(window, n, x[i, hi])
+                hi += 1
+            while lo < start:
+                n = _remove(window, n, x[i, lo])
+                lo += 1
             out[i, j] = window[int(np.floor(q * (n - 1) + 0.5))] if n >= max(min_days, 1) else np.nan
     return out
 
