@@ -45,9 +45,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wattwatch.core.blocks import row_median
 from wattwatch.core.drop import MIN_HISTORY_DAYS, DropResult, sustained_drop
-from wattwatch.core.kernels.medians import window_medians
 from wattwatch.core.kernels.rolling_rank import rolling_quantile
+from wattwatch.core.lookalikes import ramp
 
 ENVELOPE_QUANTILE = 0.25
 ENVELOPE_DAYS = 14  # two weeks: a week switched on and a week off both inside
@@ -100,7 +101,7 @@ def weekday_shares(kwh_daily: np.ndarray) -> np.ndarray:
     padded = np.full((m, weeks * 7), np.nan)
     padded[:, :d] = x
     with np.errstate(invalid="ignore", divide="ignore"):  # an all-missing row or weekday: share 1
-        shares = _weekday_medians(padded) / _row_medians(x)[:, None]
+        shares = _weekday_medians(padded) / row_median(x)[:, None]
     shares = np.where(np.isfinite(shares) & (shares > 0), shares, 1.0)
     return np.tile(shares, padded.shape[1] // 7)[:, :d]
 
@@ -132,8 +133,8 @@ def switched_fall(
 
 def switching_factor(high_kept: np.ndarray, low_share: np.ndarray, low_spells: np.ndarray) -> np.ndarray:
     """Step 3's factor in [0, 1]; 0 where unmeasured."""
-    factor = _ramp(high_kept, *HIGH_KEPT) * _ramp(low_share, *LOW_SHARE)
-    return np.where(np.asarray(low_spells) >= MIN_SPELLS, np.nan_to_num(factor), 0.0)
+    factor = ramp(high_kept, *HIGH_KEPT) * ramp(low_share, *LOW_SHARE)  # an unmeasured share ramps to 0
+    return np.where(np.asarray(low_spells) >= MIN_SPELLS, factor, 0.0)
 
 
 def switching_measures(kwh_daily: np.ndarray, change_day: np.ndarray, window: int = WINDOW_DAYS):
@@ -186,14 +187,7 @@ def _weekday_medians(x: np.ndarray) -> np.ndarray:
     """float64[m, 7]: per row of x[m, 7 w], the median of the non-NaN days 0, 7, 14, ... (column 0), 1, 8, ... and
     so on; NaN where a weekday has none."""
     m, d = x.shape
-    by_weekday = np.ascontiguousarray(x.reshape(m, d // 7, 7).transpose(0, 2, 1)).reshape(m * 7, d // 7)
-    return _row_medians(by_weekday).reshape(m, 7)
-
-
-def _row_medians(x: np.ndarray) -> np.ndarray:
-    """The median of each row's non-NaN values (NaN where none), compiled (core.kernels.medians)."""
-    m, d = x.shape
-    return window_medians(np.ascontiguousarray(x, dtype=np.float64), np.zeros(m, np.int64), np.full(m, d, np.int64))
+    return row_median(x.reshape(m, d // 7, 7).transpose(0, 2, 1))
 
 
 def _row_quantile(x: np.ndarray, q: float, min_days: int) -> np.ndarray:
@@ -241,7 +235,3 @@ def _low_spells(state: np.ndarray) -> np.ndarray:
         of_kind = np.bincount(run, weights=(carried == kind).ravel(), minlength=m * w) > 0
         spells[kind] = (of_kind & (days >= MIN_SPELL_DAYS)).reshape(m, w).sum(axis=1)
     return np.minimum(spells[1], spells[2] + 1).astype(np.int64)
-
-
-def _ramp(value: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    return np.clip((np.asarray(value, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)

@@ -196,8 +196,7 @@ def switched_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding |
         f"From {_day(ev, s.fall.change_day[i])} daily use switches between a high and a far lower level: "
         f"{s.low_spells[i]} spells of {MIN_SPELL_DAYS} days or more under {DEEP:.0%} of the high days' level in the "
         f"{WINDOW_DAYS // 7} weeks after, with high days between them; {s.lost_kw[i]:.2f} kW less on average than "
-        "the same weekdays before, as when a bypass is "
-        "connected some weeks and not others"
+        "the same weekdays before, as when a bypass is connected some weeks and not others"
     )
     if fused.drop[i] < fused.switched_drop[i]:
         text += "; the weekly levels go up and down, so as a lasting fall it counts for little"
