@@ -3,11 +3,13 @@ the compiled smoothing, co-movement sums and year-ago medians, which must give t
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from numpy_medians import numpy_row_median
-from wattwatch.core.lookalike_season import BASE_DAYS, MIN_SMOOTH_DAYS, MIN_YEAR_DAYS, SMOOTH_DAYS, YEAR_DAYS, \
-    season_scores
+from wattwatch.core.lookalike_season import BASE_DAYS, MIN_SMOOTH_DAYS, MIN_WEEK_DAYS, MIN_YEAR_DAYS, \
+    OFF_SEASON_WEEKS, SMOOTH_DAYS, WEEK_DAYS, YEAR_DAYS, season_scores
 
 
 def numpy_population_curve(kwh_daily: np.ndarray) -> np.ndarray:
@@ -58,10 +60,10 @@ def numpy_season_measures(kwh_daily: np.ndarray, population: np.ndarray, change_
     products = np.stack([np.sum(mc * pc, axis=1), np.sum(pc**2, axis=1), np.sum(mc**2, axis=1)], axis=1)
     means = np.stack(seg_m + seg_p, axis=1)
     scores = season_scores(has, np.stack(counts, axis=1), means, products, population)
-    return {**scores, "year_repeat": numpy_year_repeat(x, k, has)}
+    return {**scores, **numpy_year_measures(x, k, has)}
 
 
-def numpy_year_repeat(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> np.ndarray:
+def numpy_year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray]:
     m, d = x.shape
     day = np.arange(d)[None, :]
     kk = np.where(has, k, d)[:, None]
@@ -75,4 +77,26 @@ def numpy_year_repeat(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> np.ndarr
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((then - base) / (now - base), 0.0, 1.0)
     valid = has & (both.sum(axis=1) >= MIN_YEAR_DAYS) & (now - base > 0) & np.isfinite(base)
-    return np.where(valid, share, np.nan)
+    after = numpy_row_median(np.where(day >= kk, x, np.nan))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        paired = np.where(valid & (after > base), (now - base) / (after - base), np.nan)
+    # off season: up to OFF_SEASON_WEEKS whole weeks back from the change, not before the end of last year's paired
+    # days, each week's median over MIN_WEEK_DAYS or more finite days
+    mid = np.where(valid, (base + now) / 2, np.nan)
+    first = np.maximum(np.minimum(kk[:, 0] + YEAR_DAYS, d) - YEAR_DAYS, 0)
+    n_weeks = np.minimum(np.maximum((np.minimum(kk[:, 0], d) - first) // WEEK_DAYS, 0), OFF_SEASON_WEEKS)
+    back = np.arange(max(d // WEEK_DAYS, 1))[None, :]  # week w ends WEEK_DAYS * w days before the change
+    day_of = (np.minimum(kk, d) - WEEK_DAYS * (back + 1))[:, :, None] + np.arange(WEEK_DAYS)  # [m, weeks, 7]
+    padded = np.concatenate([x, np.full((m, 1), np.nan)], axis=1)  # day -1 reads the NaN pad
+    days = padded[np.arange(m)[:, None, None], np.where(day_of >= 0, day_of, -1)].transpose(0, 2, 1)  # [m, 7, weeks]
+    finite = np.isfinite(days).sum(axis=1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        medians = np.nanmedian(days, axis=1)
+    kept = (back < n_weeks[:, None]) & (finite >= MIN_WEEK_DAYS) & np.isfinite(mid)[:, None]
+    under = kept & (medians < mid[:, None])
+    weeks = kept.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        off_share = np.where(weeks > 0, under.sum(axis=1) / weeks, np.nan)
+    return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,
+            "off_season_weeks": weeks}

@@ -29,6 +29,7 @@ def random_inputs(rng, m=40, d=120):
         purchase_timed=rng.random(m) < 0.15,
         lookalikes=np.where(rng.random((m, 5)) < 0.2, rng.random((m, 5)), 0.0),
         growth=np.where(rng.random(m) < 0.2, rng.random(m), 0.0),
+        seasonal_return=nan_some(np.where(rng.random(m) < 0.2, rng.random(m), 0.0)),
         greenhouse=rng.random(m) * (rng.random(m) < 0.2),
         drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         drop_shape_similarity=nan_some(rng.random(m)),
@@ -65,7 +66,8 @@ def naive_fuse(x, i):
     timed = bool(x["purchase_timed"][i])
     coherent = (lit and change >= 0 and abs(change - first) <= F.COHERENT_DAYS) or timed
     lookalike = max(z(v) for v in x["lookalikes"][i])
-    explained = growth if coherent else lookalike
+    # a rise that began with the lamps: only a grown business's hours or last year's season explain it
+    explained = max(growth, clip(x["seasonal_return"][i])) if coherent else lookalike
     increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     if not (x["is_billing"][i] or coherent):  # coherent includes kit bought just before the rise
@@ -132,7 +134,8 @@ def one(**overrides):
         lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
         increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
         purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
-        lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
+        lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), seasonal_return=np.array([0.0]),
+        greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
         feeder_score=np.array([0.0]), night_drop_score=np.array([0.0]), night_lost_kw=np.array([np.nan]),
@@ -171,6 +174,23 @@ def test_business_growth_discounts_even_a_rise_that_began_with_a_block():
     assert lamps.increase[0] == pytest.approx(0.8) and lamps.lighting[0] == pytest.approx(0.3)
     assert grown.increase[0] == pytest.approx(0.08) and grown.lighting[0] == pytest.approx(0.03)
     assert grown.score[0] < 0.5 * lamps.score[0]
+
+
+def test_a_season_come_back_discounts_a_rise_that_began_with_a_block_but_not_the_block():
+    """A pool pump each summer: its rise began with its block, yet the same weeks a year earlier had both. The
+    look-alike discounts the rise and the use above peers; the block keeps what the photoperiod left it."""
+    rise = dict(increase_score=[80.0], increase_change_day=[50], lighting_score=[0.3], first_block_day=[55],
+                new_block=[True], peer_score=[0.5])
+    lamps = one(**rise)
+    pump = one(**rise, lookalikes=[[0, 0, 0, 0, 0.9]], seasonal_return=[0.9])
+    assert lamps.coherent[0] and pump.coherent[0]
+    assert pump.increase[0] == pytest.approx(0.1 * lamps.increase[0])
+    assert pump.peers[0] == pytest.approx(0.1 * lamps.peers[0])
+    assert pump.lighting[0] == pytest.approx(lamps.lighting[0])
+    assert pump.grow[0] < lamps.grow[0]
+    no_block = one(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0, 0, 0, 0, 0.9]],
+                   seasonal_return=[0.9])  # not coherent: the look-alikes' largest explains it, as for any other
+    assert no_block.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_KEEP)
 
 
 def test_a_drop_that_kept_its_shape_weighs_more_than_one_that_lost_it():

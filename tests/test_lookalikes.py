@@ -2,8 +2,9 @@
 
 The synthetic population is hourly, 420 local days from 2023-06-01 (a Thursday) so a winter sits in the middle:
 households and businesses with weekly and seasonal cycles, day-to-day and hour-to-hour noise and appliance spikes,
-plus planted crypto, EV, night shifts, heating, business growth, greenhouses and grow lights (18/6 then 12/12 at a
-fixed clock time, harvest gaps, minutes of jitter). Block edges fall inside hours, as a real meter sees them.
+plus planted crypto, EV, night shifts, heating, business growth, greenhouses, pool pumps (both summers) and grow
+lights (18/6 then 12/12 at a fixed clock time, harvest gaps, minutes of jitter). Block edges fall inside hours, as a
+real meter sees them.
 """
 
 from __future__ import annotations
@@ -147,13 +148,18 @@ def plant(rng, label, temp):
         x = household(rng, temp)
         hours = rng.uniform(6, 8) * (day >= k)
         return x + rng.uniform(1.5, 4) * coverage(np.full(N_DAYS, rng.uniform(22.5, 24.5)), hours), 0
+    if label == "seasonal_return":  # a pool pump on a daytime timer, June to September, both summers of the series
+        x = household(rng, temp)
+        summer = (day < 122) | (day >= 366)
+        on = np.full(N_DAYS, rng.uniform(8, 10)) + rng.normal(0, 0.05, N_DAYS)
+        return x + rng.uniform(1.0, 2.5) * coverage(on, rng.uniform(8, 12) * summer), 0
     if label == "grow":
         x = plant_grow(rng, household(rng, temp) if rng.random() < 0.7 else business(rng, temp))
         return x, int(rng.choice([0, 1]))
     raise ValueError(label)
 
 
-LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow", "timed_load")
+LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow", "timed_load", "seasonal_return")
 
 
 def population(seed: int = 7, per_label: int = 12, normal: int = 60):
@@ -344,14 +350,29 @@ def naive_season(row, pop, k):
     amplitude = abs(slope) * (p90 - p10) / sm["after"] if judged and not has else math.nan
     pairs = [j for j in range(d) if has and j >= k and j >= 364 and j - 364 < k
              and math.isfinite(row[j]) and math.isfinite(row[j - 364])]
-    repeat = math.nan
+    repeat, paired, off_share, off_weeks = math.nan, math.nan, math.nan, 0
     if has and len(pairs) >= 14:
         now, then = _median([row[j] for j in pairs]), _median([row[j - 364] for j in pairs])
         base = _median([row[j] for j in range(max(k - 56, 0), k)])
         if math.isfinite(base) and now - base > 0:
             repeat = min(max((then - base) / (now - base), 0.0), 1.0)
+            after = _median([row[j] for j in range(k, d)])
+            paired = (now - base) / (after - base) if after > base else math.nan
+            # up to 20 whole weeks back from the change, after last year's paired days
+            mid, first = (base + now) / 2, max(min(k + 364, d) - 364, 0)
+            weeks = []
+            for w in range(20):
+                end = k - 7 * w
+                if end - 7 < first:
+                    break
+                seen = [row[j] for j in range(end - 7, end) if math.isfinite(row[j])]
+                if len(seen) >= 4:
+                    weeks.append(_median(seen))
+            off_weeks = len(weeks)
+            off_share = sum(w < mid for w in weeks) / off_weeks if weeks else math.nan
     return {"season_corr": corr, "season_explained": explained, "season_amplitude": amplitude,
-            "year_repeat": repeat}
+            "year_repeat": repeat, "paired_rise_share": paired, "off_season_share": off_share,
+            "off_season_weeks": off_weeks}
 
 
 def nasty_hourly(rng, m=None, d=None):
@@ -446,7 +467,8 @@ def evidence():
     hourly, daily, category, labels = population()
     lamps = detect_photoperiod(hourly, 1.0)
     blocks = lamp_days(lamps.is_block, lamps.score)  # as the scan passes them
-    return lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks), category, labels
+    return (lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks,
+                               block_year_repeat=lamps.year_repeat), category, labels)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -508,3 +530,28 @@ def test_weak_lamp_runs_do_not_veto_heating():
     np.testing.assert_array_equal(with_weak.heating[heated], unmarked.heating[heated])
     assert np.all(with_strong.heating[heated] == 0)  # every day marked by a real lamp run: not heating
     assert np.all(with_weak.block_share[heated] < with_strong.block_share[heated])
+
+
+def test_a_seasonal_return_needs_the_months_between_back_at_the_old_level():
+    """A pool pump each summer was off all winter; the same load running through the winter too, with only a
+    six-week break before the change (a grow older than the data between two harvests), repeats last year's weeks
+    as well but is no season's appliance."""
+    rng = np.random.default_rng(3)
+    temp = temperature(rng)
+    day = np.arange(N_DAYS)
+    homes = np.stack([household(rng, temp) for _ in range(8)])
+    load = np.stack([rng.uniform(1.0, 2.5) * coverage(np.full(N_DAYS, rng.uniform(8, 10)), np.full(N_DAYS, 10.0))
+                     for _ in range(8)])
+    seasonal = homes + load * ((day < 122) | (day >= 366))[None, :, None]
+    running = homes + load * ((day < 322) | (day >= 366))[None, :, None]
+    both = np.concatenate([seasonal, running])
+    k = np.full(len(both), 366)
+    res = lookalike_evidence(both.sum(axis=2), both, np.zeros(len(both), int), FIRST_WEEKDAY, change_day=k)
+    pump, grow = slice(0, 8), slice(8, None)
+    assert np.all(res.year_repeat[pump] > 0.8) and np.all(res.year_repeat[grow] > 0.8)  # both repeat last year
+    assert np.all(res.off_season_share[pump] >= 0.8) and np.all(res.off_season_share[grow] <= 0.3)
+    assert np.median(res.seasonal_return[pump]) >= 0.8 and np.all(res.seasonal_return[grow] == 0)
+    # the photoperiod's own finding that a lamp-like block came back on last year's weeks counts on its own
+    told = lookalike_evidence(both.sum(axis=2), both, np.zeros(len(both), int), FIRST_WEEKDAY, change_day=k,
+                              block_year_repeat=np.full(len(both), 0.8))
+    assert np.all(told.seasonal_return == 1.0)

@@ -23,9 +23,9 @@ DAYS = 240
 STEP_DAY = 150
 
 
-def hourly_rows(meter, rng, extra_kw=0.0, from_day=DAYS, level_kw=0.5):
+def hourly_rows(meter, rng, extra_kw=0.0, from_day=DAYS, level_kw=0.5, days=DAYS):
     """A household at hourly resolution; `extra_kw` added for 18 h a day (a lamp block) from `from_day`."""
-    hours = np.arange(DAYS * 24)
+    hours = np.arange(days * 24)
     kw = level_kw * rng.gamma(6, 1 / 6, size=hours.size) * (1 + 0.5 * ((hours % 24) >= 17))
     kw = kw + extra_kw * ((hours // 24 >= from_day) & (hours % 24 < 18))
     return [(meter, START + timedelta(hours=int(h)), float(v), False) for h, v in zip(hours, kw)]
@@ -168,15 +168,15 @@ def scaled_rows(meter, rng, factor_from: int, factor_to: int, factor: float):
     return [(m, t, v * (factor if factor_from <= (t - START).days < factor_to else 1.0), z) for m, t, v, z in rows]
 
 
-def scan_households(tmp_path, rng, cases: dict[str, list]) -> dict[str, dict]:
+def scan_households(tmp_path, rng, cases: dict[str, list], days: int = DAYS) -> dict[str, dict]:
     """Twelve ordinary households and the `cases` (meter -> its readings), all homes in one city, scanned: the leads
     by meter."""
     con = connect(tmp_path / "store.duckdb")
     ordinary = [f"M{i:03d}" for i in range(12)]
-    readings = [row for meter in ordinary for row in hourly_rows(meter, rng)]
+    readings = [row for meter in ordinary for row in hourly_rows(meter, rng, days=days)]
     readings += [row for rows in cases.values() for row in rows]
     insert_readings(con, readings)
-    insert_meters(con, [(m, "60min", 60, START, START + timedelta(days=DAYS)) for m in ordinary + list(cases)])
+    insert_meters(con, [(m, "60min", 60, START, START + timedelta(days=days)) for m in ordinary + list(cases)])
     insert_premises(con, [(f"P{m}", m, "residential", "Tirana") for m in ordinary + list(cases)], holder="Arben Hoxha")
     try:
         return {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
@@ -315,3 +315,26 @@ def test_a_storage_heater_on_the_night_tariff_is_named_as_a_timer_and_ranks_belo
     window = re.search(r"an appliance on a timer \(storage or water heater, a pump\) \(the added load fits in "
                        r"(\d+\.\d) h of the day; lamps burn 12 h or more\)", ruled_out)
     assert window and float(window.group(1)) >= 10.0, grow["explanation"]
+
+
+def test_a_pool_pump_back_with_its_summer_is_named_and_ranks_below_a_grow(tmp_path):
+    """400 days from September: a pump on a daytime timer through both summers (its first weeks and the last five
+    months) against a grow whose 12 h block began in the spring. The pump's rise and its use above peers are its
+    season's; the grow outranks it and its lead names the appliance as ruled out."""
+    rng = np.random.default_rng(15)
+    days = 400
+    summer = lambda t: t.month in (5, 6, 7, 8, 9)  # noqa: E731
+    pumping_utc = lambda t: 7 <= t.hour < 17  # noqa: E731  ten daytime hours
+    lamps_utc = lambda t: t.hour >= 18 or t.hour < 6  # noqa: E731  twelve night hours
+    pump = [(m, t, v + (2.0 if summer(t) and pumping_utc(t) else 0.0), z)
+            for m, t, v, z in hourly_rows("P1", rng, days=days)]
+    grow = [(m, t, v + (1.5 if (t - START).days >= 250 and lamps_utc(t) else 0.0), z)
+            for m, t, v, z in hourly_rows("G1", rng, days=days)]
+    leads = scan_households(tmp_path, rng, {"P1": pump, "G1": grow}, days=days)
+    pumped, grown = leads["P1"], leads["G1"]
+    # its use far above its peers all summer would give it half the grow's score (0.14 against 0.29) were the season
+    # not named: the same weeks last year had it, the winter and spring between did not
+    assert float(pumped["grow_score"]) < 0.3 * float(grown["grow_score"])
+    assert not {"strange_increase", "peer_outlier"} & set(pumped["signals"].split(";"))
+    ruled_out = grown["explanation"].split("Considered and ruled out:")[1]
+    assert "an appliance back with its season" in ruled_out

@@ -4,7 +4,11 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
 - grow: is there an indoor grow? Lamp blocks (the most specific sign), a strange increase that the look-alikes do
   not explain, and use far above peers. A rise that began with a lamp block is the lamps' rise, so the look-alikes
   do not discount it, except business growth: when the added load is the old week scaled up, a "new" block is the
-  business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike.
+  business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike;
+  and a seasonal return: when the rise was already there the same weeks a year before, with the months between back
+  at the old level (a pool pump each summer), the block that began with it is that appliance's, and the look-alike
+  discounts the rise and the use against peers (the block itself is discounted by the photoperiod's own year
+  repeat).
   Evidence is combined as independent signs ("noisy OR": 1 - prod(1 - w_i * e_i)), so two moderate signs outweigh
   one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop (of the whole day, of the night hours alone: a
@@ -147,6 +151,7 @@ def fuse(
     purchase_timed: np.ndarray,
     lookalikes: np.ndarray,
     growth: np.ndarray,
+    seasonal_return: np.ndarray,
     greenhouse: np.ndarray,
     drop_score: np.ndarray,
     drop_shape_similarity: np.ndarray,
@@ -167,7 +172,7 @@ def fuse(
     feeder_explained_kwh_day: np.ndarray,
 ) -> FusedScores:
     """All inputs per meter (length m) except `lookalikes` [m, k] (likelihoods of the non-greenhouse look-alikes,
-    `growth` among them, which also comes alone)."""
+    `growth` and `seasonal_return` among them, which also come alone)."""
     m = len(category)
     first = np.asarray(first_block_day, dtype=np.int64)
     has_block = first >= 0
@@ -182,8 +187,9 @@ def fuse(
     coherent = (lit & (change >= 0) & (np.abs(change - first) <= COHERENT_DAYS)) | np.asarray(purchase_timed, bool)
     lookalike = np.max(np.nan_to_num(lookalikes), axis=1) if np.size(lookalikes) else np.zeros(m)
     # A legitimate cause explains both the rise and the high use against peers, unless the rise began with the lamps
-    # (and the lamps are not a grown business's own hours: module doc).
-    explained = np.where(coherent, growth, lookalike)
+    # (and the lamps are not a grown business's own hours, nor an appliance back with last year's season: module doc).
+    seasonal_return = np.clip(np.nan_to_num(seasonal_return), 0.0, 1.0)
+    explained = np.where(coherent, np.maximum(growth, seasonal_return), lookalike)
     increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
     clarity = has_block * np.clip((np.nan_to_num(lighting_score) - COHERENT_MIN_LIGHTING)
                                   / (CLEAR_BLOCK_LIGHTING - COHERENT_MIN_LIGHTING), 0.0, 1.0)

@@ -14,6 +14,18 @@ not: its rise is a step on the change day.
   over the meter's mean: the share of the level that swings with the season.
 - year_repeat: when the days after the change have their 52-week-earlier days before the change, the share of the
   rise that the same days already had a year ago (1 = last winter looked the same).
+- paired_rise_share: the rise on those paired days over the rise on all the days after the change (their median's
+  over the level before): near 1 when the paired days show the rise, as a pool pump's September does; near 0 when
+  they fall after it ended (a grow harvested before the year came round: last year's same days compare with a
+  household's own seasons, not with the grow).
+- off_season_share, off_season_weeks: the OFF_SEASON_WEEKS whole weeks before the change (fewer where those
+  year-ago days end closer to it), each judged by its median day: the share of them under the midpoint of the level
+  before the change and the level now, and how many weeks were judged. A pool pump back with the summer was off the
+  winter and spring before (share near 1); a grow older than the data that repeats its own lamps a year on ran
+  through them but for a harvest (its weeks sit above the midpoint, or on both sides of it). Weeks, not days: a
+  small pump's daily kWh crosses the midpoint with the household's own day-to-day swings. Twenty weeks, not all the
+  time back to last year's season: last year's season went on after the days compared (a pool is open into
+  September), and a season of seven months leaves five off.
 """
 
 from __future__ import annotations
@@ -22,13 +34,15 @@ import numpy as np
 
 from wattwatch.core.blocks import row_median
 from wattwatch.core.kernels.medians import column_ratio_medians, window_medians, year_ago_medians
-from wattwatch.core.kernels.season import season_sums, smooth_rows
+from wattwatch.core.kernels.season import off_season_weeks, season_sums, smooth_rows
 
 SMOOTH_DAYS = 7  # a whole week: removes the weekly cycle, keeps cold spells
 MIN_SMOOTH_DAYS = 4  # a smoothed day needs 4 observed days of its week
 MIN_SEGMENT_DAYS = 28  # co-movement inside a segment shorter than four weeks is too little to judge
 YEAR_DAYS = 364  # 52 weeks: the same weekday a year earlier
 MIN_YEAR_DAYS = 14
+WEEK_DAYS, MIN_WEEK_DAYS = 7, 4  # the off season's weeks, each judged by its median over 4 or more observed days
+OFF_SEASON_WEEKS = 20  # judged before the change: about five months
 BASE_DAYS = 56  # the level before the change, as in the profile measures
 MIN_LEVEL_KWH = 0.24
 CURVE_BLOCK_DAYS = 4  # days per pass of the population curve: more streams of meters at a time thrash the cache
@@ -46,14 +60,15 @@ def smooth(x: np.ndarray) -> np.ndarray:
 
 
 def season_measures(kwh_daily: np.ndarray, population: np.ndarray, change_day: np.ndarray) -> dict[str, np.ndarray]:
-    """season_corr, season_explained, season_amplitude, year_repeat per meter (module doc). The smoothing and the
-    segment sums run per meter (core.kernels.season)."""
+    """season_corr, season_explained, season_amplitude and the year measures (year_repeat, paired_rise_share,
+    off_season_share, off_season_weeks) per meter (module doc). The smoothing and the segment sums run per meter
+    (core.kernels.season)."""
     x = np.ascontiguousarray(kwh_daily, dtype=np.float64)
     k = np.asarray(change_day, dtype=np.int64)
     has = (k > 0) & (k < x.shape[1])
     sums = season_sums(x, np.ascontiguousarray(population, dtype=np.float64), np.where(has, k, 0), SMOOTH_DAYS // 2,
                        MIN_SMOOTH_DAYS)
-    return {**season_scores(has, *sums, population), "year_repeat": year_repeat(x, k, has)}
+    return {**season_scores(has, *sums, population), **year_measures(x, k, has)}
 
 
 def season_scores(has, counts, means, products, population) -> dict[str, np.ndarray]:
@@ -72,12 +87,23 @@ def season_scores(has, counts, means, products, population) -> dict[str, np.ndar
     return {"season_corr": corr, "season_explained": explained, "season_amplitude": np.where(has, np.nan, amplitude)}
 
 
-def year_repeat(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> np.ndarray:
-    """Share of the rise after the change that the same days 52 weeks earlier (before the change) already had."""
+def year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray]:
+    """year_repeat: the share of the rise after the change that the same days 52 weeks earlier (before the change)
+    already had; paired_rise_share: how much of the rise those days show; off_season_share and off_season_weeks:
+    how many of the weeks before the change the meter spent back under the midpoint of the level before and the level
+    now (module doc)."""
     kk = np.where(has, k, x.shape[1])
     now, then, n_pairs = year_ago_medians(x, kk, YEAR_DAYS)
     base = window_medians(x, kk - BASE_DAYS, kk)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((then - base) / (now - base), 0.0, 1.0)
     valid = has & (n_pairs >= MIN_YEAR_DAYS) & (now - base > 0) & np.isfinite(base)
-    return np.where(valid, share, np.nan)
+    after = window_medians(x, np.where(valid, kk, x.shape[1]), np.full_like(kk, x.shape[1]))  # judged rows only
+    with np.errstate(invalid="ignore", divide="ignore"):
+        paired = np.where(valid & (after > base), (now - base) / (after - base), np.nan)
+    # the year-ago days end YEAR_DAYS before the paired days after the change end
+    last_year_end = np.minimum(kk + YEAR_DAYS, x.shape[1]) - YEAR_DAYS
+    off_share, off_weeks = off_season_weeks(x, last_year_end, kk, np.where(valid, (base + now) / 2, np.nan),
+                                            WEEK_DAYS, OFF_SEASON_WEEKS, MIN_WEEK_DAYS)
+    return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,
+            "off_season_weeks": off_weeks}

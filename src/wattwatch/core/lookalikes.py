@@ -25,9 +25,18 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
 - timed_load  the added load fits in a short daily window (1 - r(window, 8.5, 10) h: the shortest stretch of the day
               holding 90 % of the added energy, core.lookalike_profiles) * it has dark hours (1 - r(flatness, .2,
               .5): a flat load has no window to measure) * a real rise (with a change day only) * none of EV, night
-              shift and growth explains it (1 - their largest): an appliance on a daily timer shorter than any
-              photoperiod (a storage or water heater on the cheap night tariff, an EV charged every night, a pump).
+              shift, growth and a seasonal return explains it (1 - their largest): an appliance on a daily timer
+              shorter than any photoperiod (a storage or water heater on the cheap night tariff, an EV charged every
+              night, a pump).
               Lamps burn 12 h or more, so a 12 h block's window is 10.8 h and an 18 h block's 16.2 h.
+- seasonal_return  a load back with its season (a pool or irrigation pump each summer, air conditioning): the same
+              weeks a year earlier already had the rise (r(year_repeat, .7, .95); those days show the rise:
+              r(paired_rise_share, .5, .8), not days after a grow's harvest) * the months before were spent back
+              at the old level (r(share of weeks, .8, .95) over r(weeks, 4, 8): a grow older than the data repeats
+              its own lamps a year on too, but ran in between) * a real rise (with a change day only); or the
+              photoperiod detector's own finding that the lamp-like block came back on last year's weeks, dark in
+              between (r(block_year_repeat, .3, .7)). It discounts even a rise that began with a lamp
+              block: that block is the season's appliance, not a grow's (fusion).
 "a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists, 1 otherwise (the measures
 then describe the whole recent load). Block share = the larger of a proxy from the added profile,
 r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
@@ -35,10 +44,13 @@ lamp days (`is_block`, when given; `lamp_days` keeps only those of meters whose 
 MARKED_MIN_SCORE: a thermostat's days can form a weak "run" that must not veto heating). The proxy also catches
 lighting the photoperiod classes leave out (14-16 h greenhouse blocks); the heating ramp starts at 0.4 because the
 photoperiod detector marks some thermostat days.
+The heating rule vetoes a block, the seasonal return does not: a thermostat follows the weather without a timer's
+block, while a pump or an air conditioner on a timer draws a block and comes back with the calendar.
 
 A grow light fails every one but greenhouse-by-category: its added load has dark hours (not flat), lasts 12-18 h
 every day at the same time (no EV sessions, no short timer), lights weekends too (no night shift), is a step, not the
-season (no heating), and has its own shape, not the old one scaled (no growth).
+season (no heating), has its own shape, not the old one scaled (no growth), and its first run was not there a year
+before (no seasonal return).
 """
 
 from __future__ import annotations
@@ -64,7 +76,7 @@ MARKED_MIN_SCORE = 0.05  # lamp-block score under which the photoperiod's marked
 # at or over LAMP_WINDOW_H it may be lamps': the shortest photoperiod, 12 h, gives 10.8 h, and a flowering room cut to
 # 11 h still 9.9 h. Between the two the likelihood falls linearly.
 TIMER_WINDOW_H, LAMP_WINDOW_H = 8.5, 10.0
-NAMES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "timed_load")
+NAMES = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "timed_load", "seasonal_return")
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,7 @@ class LookalikeResult:
     growth: np.ndarray
     greenhouse: np.ndarray
     timed_load: np.ndarray
+    seasonal_return: np.ndarray
     change_day: np.ndarray  # int64 day the "after" period starts; -1: no change, the last 56 days are used
     rise_ratio: np.ndarray  # median daily kWh after / before the change
     added_kw: np.ndarray  # mean kW added after the change (the whole mean kW without a change)
@@ -104,11 +117,15 @@ class LookalikeResult:
     season_explained: np.ndarray  # share of the rise the season predicts (with a change)
     season_amplitude: np.ndarray  # share of the level swinging with the season (without a change)
     year_repeat: np.ndarray  # share of the rise the same days had 52 weeks earlier
+    paired_rise_share: np.ndarray  # the rise on those days over the rise on all days after the change
+    off_season_share: np.ndarray  # share of the weeks before the change back on the old level's side
+    off_season_weeks: np.ndarray  # int64 weeks judged for off_season_share
+    block_year_repeat: np.ndarray  # the photoperiod's share of a new block's days that had it 52 weeks earlier
     block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)
     is_agricultural: np.ndarray  # bool
 
     def likelihoods(self) -> np.ndarray:
-        """[m, 7] in NAMES order."""
+        """[m, len(NAMES)] in NAMES order."""
         return np.stack([getattr(self, n) for n in NAMES], axis=1)
 
 
@@ -126,20 +143,22 @@ def lookalike_evidence(
     *,
     change_day: np.ndarray | None = None,
     is_block: np.ndarray | None = None,
+    block_year_repeat: np.ndarray | None = None,
     block_rows: int = BLOCK_ROWS,
 ) -> LookalikeResult:
     """Look-alike likelihoods and measures per meter, see the module doc.
 
     kwh_daily [m, d], kw_hourly [m, d, 24] (NaN for billing meters: only the season measures then exist),
     category int[m]; change_day int[m] (-1 = none; default: strange_increase's change day); is_block bool[m, d]
-    from the photoperiod detector (default: a profile proxy). The population curve uses all rows of kwh_daily."""
+    from the photoperiod detector (default: a profile proxy); block_year_repeat float[m], its year_repeat (default:
+    none measured). The population curve uses all rows of kwh_daily."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     hourly = np.asarray(kw_hourly, dtype=np.float64)
     if x.ndim != 2 or hourly.shape != (*x.shape, 24):
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
     k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
     measured = hourly_measures(x, hourly, first_weekday, k, is_block, block_rows)
-    return lookalike_scores(x, measured, category, k, population_curve(x))
+    return lookalike_scores(x, measured, category, k, population_curve(x), block_year_repeat)
 
 
 def lamp_days(is_block: np.ndarray, lamp_score: np.ndarray) -> np.ndarray:
@@ -177,13 +196,16 @@ def hourly_measures(
 
 def lookalike_scores(
     kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray,
-    population: np.ndarray,
+    population: np.ndarray, block_year_repeat: np.ndarray | None = None,
 ) -> LookalikeResult:
     """The population part: season measures against `population` (the population curve of all rows of kwh_daily:
-    core.lookalike_season.population_curve), then the likelihoods."""
+    core.lookalike_season.population_curve), then the likelihoods. `block_year_repeat` is the photoperiod
+    detector's year_repeat per meter (None: not measured)."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     k = usable_change_day(change_day, x.shape[1])
-    return _likelihoods({**measured, **season_measures(x, population, k)}, k, np.asarray(category))
+    repeat = np.full(len(x), np.nan) if block_year_repeat is None else np.asarray(block_year_repeat, dtype=np.float64)
+    return _likelihoods({**measured, **season_measures(x, population, k), "block_year_repeat": repeat}, k,
+                        np.asarray(category))
 
 
 def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray]:
@@ -229,7 +251,11 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
     }
     window = v["added_window_h"]  # NaN without an hourly profile (monthly reads): no timer can be seen
     short = np.where(np.isfinite(window), 1 - ramp(window, TIMER_WINDOW_H, LAMP_WINDOW_H), 0.0)
-    named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"]])
+    level_return = ramp(v["year_repeat"], 0.7, 0.95) * ramp(v["paired_rise_share"], 0.5, 0.8) \
+        * ramp(v["off_season_share"], 0.8, 0.95) * ramp(v["off_season_weeks"], 4, 8) * presence * has
+    likelihood["seasonal_return"] = np.maximum(level_return, ramp(v["block_year_repeat"], 0.3, 0.7))
+    named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"],
+                               likelihood["seasonal_return"]])
     likelihood["timed_load"] = short * (1 - ramp(v["added_flatness"], 0.2, 0.5)) * presence * has * (1 - named)
     measures = {f.name: v[f.name] for f in fields(LookalikeResult) if f.name in v}
     return LookalikeResult(

@@ -150,7 +150,8 @@ def gather_evidence(
     step("peers")
     measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
     population = population_curve(daily.kwh)
-    lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population)
+    lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
+                                  lighting.year_repeat)
     step("look-alikes")
     drop = sustained_drop(
         daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,

@@ -290,13 +290,20 @@ def explained_rise_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
     explains it, so a premises whose use jumped says why it is not a lead."""
     inc = ev.increase
     raw = inc.score[i] / INCREASE_SCALE
-    if inc.change_day[i] < 0 or raw < MIN_SHOWN or fused.increase[i] >= MIN_SHOWN or fused.coherent[i]:
+    if inc.change_day[i] < 0 or raw < MIN_SHOWN or fused.increase[i] >= MIN_SHOWN:
         return None
-    causes = [f"{name} ({why})" for name, (p, why) in _lookalike_reasons(ev, i).items() if p >= LIKELY_LOOKALIKE]
+    reasons = _lookalike_reasons(ev, i)
+    if fused.coherent[i]:  # a rise that began with lamps: only these two explain it (core.fusion)
+        reasons = {name: reasons[name] for name in (GROWTH, SEASONAL_RETURN)}
+    causes = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
     if not causes:
         return None
     return (f"Daily use rose from {inc.level_before[i]:.1f} to {inc.level_after[i]:.1f} kWh/day from "
             f"{_day(ev, inc.change_day[i])}, explained as {'; '.join(causes)}: not counted as grow evidence.")
+
+
+GROWTH = "business growth"
+SEASONAL_RETURN = "an appliance back with its season (a pool or irrigation pump, air conditioning)"
 
 
 def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
@@ -308,11 +315,22 @@ def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
         "EV charging": (la.ev[i], f"charging-like sessions on {_num(la.ev_day_share[i], '.0%')} of days"),
         "night shift": (la.night_shift[i], f"weekday/weekend night ratio {_num(la.weekday_night_ratio[i], '.2f')}"),
         "electric heating/cooling": (la.heating[i], f"correlation with the season {_num(la.season_corr[i], '.2f')}"),
-        "business growth": (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
+        GROWTH: (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
         "an appliance on a timer (storage or water heater, a pump)": (
             la.timed_load[i], f"the added load fits in {_num(la.added_window_h[i], '.1f')} h of the day; lamps "
                               f"burn 12 h or more"),
+        SEASONAL_RETURN: (la.seasonal_return[i], _season_return_reason(la, i)),
     }
+
+
+def _season_return_reason(la, i: int) -> str:
+    """What the seasonal return measured: the rise's level a year before and the months between, or the block's."""
+    if la.block_year_repeat[i] > 0:
+        return f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it 52 weeks before, dark in between"
+    if math.isnan(la.year_repeat[i]):
+        return "no year-ago days to compare"
+    return (f"the same weeks a year before had {la.year_repeat[i]:.0%} of the rise; "
+            f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the old level")
 
 
 def _num(value: float, spec: str) -> str:

@@ -65,6 +65,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         purchase_timed=zeros.astype(bool) if ev.purchases is None else ev.purchases.timed,
         lookalikes=np.stack([getattr(la, name) for name in LOOKALIKE_NAMES if name != "greenhouse"], axis=1),
         growth=la.growth,
+        seasonal_return=la.seasonal_return,
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
         drop_shape_similarity=ev.drop.shape_similarity,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from wattwatch.core.kernels.medians import median_of
 from wattwatch.core.kernels.reductions import KERNEL, pairwise_sum
 
 
@@ -97,3 +98,36 @@ def season_sums(x, population, after_start, half, min_days):
             terms[j] = mc[j] * mc[j]
         products[i, 2] = pairwise_sum(terms, 0, d)
     return counts, means, products
+
+
+@njit(**KERNEL)
+def off_season_weeks(x, lo, hi, level, week_days, max_weeks, min_days):
+    """Per row of x [m, d]: up to max_weeks weeks [hi[i] - week_days * (w + 1), hi[i] - week_days * w), counted
+    back from hi[i] while they start at lo[i] or later, each judged by its median over min_days or more finite days
+    (weeks with fewer are left out): the share of those weeks under level[i] and how many there are (NaN and 0
+    where there are none, or level[i] is NaN)."""
+    m, d = x.shape
+    share = np.full(m, np.nan)
+    weeks = np.zeros(m, dtype=np.int64)
+    buf = np.empty(week_days)
+    scratch = np.empty(week_days)
+    for i in range(m):
+        if not np.isfinite(level[i]):
+            continue
+        under = 0
+        end = min(hi[i], d)
+        for _ in range(max_weeks):
+            if end - week_days < max(lo[i], 0):
+                break
+            count = 0
+            for t in range(end - week_days, end):
+                if np.isfinite(x[i, t]):
+                    buf[count] = x[i, t]
+                    count += 1
+            if count >= min_days:
+                weeks[i] += 1
+                under += np.int64(median_of(buf, count, scratch) < level[i])
+            end -= week_days
+        if weeks[i] > 0:
+            share[i] = under / weeks[i]
+    return share, weeks
