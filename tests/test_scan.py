@@ -337,4 +337,6 @@ def test_a_pool_pump_back_with_its_summer_is_named_and_ranks_below_a_grow(tmp_pa
     assert float(pumped["grow_score"]) < 0.3 * float(grown["grow_score"])
     assert not {"strange_increase", "peer_outlier"} & set(pumped["signals"].split(";"))
     ruled_out = grown["explanation"].split("Considered and ruled out:")[1]
-    assert "an appliance back with its season" in ruled_out
+    assert re.search(r"an appliance back with its season \(a pool or irrigation pump, air conditioning\) \(the same "
+                     r"weeks a year before had \d+% of the rise; \d+% of the \d+ weeks before it at the old level\)",
+                     ruled_out), grown["explanation"]

@@ -324,13 +324,17 @@ def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
 
 
 def _season_return_reason(la, i: int) -> str:
-    """What the seasonal return measured: the rise's level a year before and the months between, or the block's."""
+    """What the seasonal return measured: the rise's level a year before and the weeks before it, and the block's
+    days a year before, each where it was measured (the likelihood takes the larger of the two)."""
+    parts = []
+    if not math.isnan(la.year_repeat[i]):
+        parts.append(f"the same weeks a year before had {la.year_repeat[i]:.0%} of the rise; "
+                     f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the "
+                     "old level")
     if la.block_year_repeat[i] > 0:
-        return f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it 52 weeks before, dark in between"
-    if math.isnan(la.year_repeat[i]):
-        return "no year-ago days to compare"
-    return (f"the same weeks a year before had {la.year_repeat[i]:.0%} of the rise; "
-            f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the old level")
+        parts.append(f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it 52 weeks before, dark in "
+                     "between")
+    return "; ".join(parts) or "no year-ago days to compare"
 
 
 def _num(value: float, spec: str) -> str:
