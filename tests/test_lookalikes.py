@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 
 from wattwatch.core.lookalike_events import EV_MAX_HOURS, EV_MIN_KW, ev_sessions, night_shift
-from wattwatch.core.lookalike_profiles import added_load, energy_window_hours, periods
+from wattwatch.core.lookalike_profiles import added_load, energy_window_hours, peer_excess, periods
 from wattwatch.core.lookalike_season import population_curve, season_measures
 from wattwatch.core.lookalikes import MARKED_MIN_SCORE, NAMES, lamp_days, lookalike_evidence
+from wattwatch.core.peers import peer_outlier
 from wattwatch.core.photoperiod import detect_photoperiod
 
 N_DAYS = 420
@@ -148,6 +149,13 @@ def plant(rng, label, temp):
         x = household(rng, temp)
         hours = rng.uniform(6, 8) * (day >= k)
         return x + rng.uniform(1.5, 4) * coverage(np.full(N_DAYS, rng.uniform(22.5, 24.5)), hours), 0
+    if label == "night_timer":  # an EV on a night-tariff timer every night since before the data: no rise to measure
+        x = household(rng, temp)
+        x *= rng.uniform(0.6, 0.9) / x.mean()  # a household of its peers' size: the EV is what is above them
+        hours = rng.uniform(3, 7, N_DAYS)
+        # 7.4 kW: the charger's load is most of the use above peers (a 3.7 kW one on a home whose own shape differs
+        # from its peers' by a fifth of that use leaves too much outside its hours: core.lookalike_profiles)
+        return x + 7.4 * coverage(np.full(N_DAYS, rng.uniform(0, 2)), hours), 0
     if label == "seasonal_return":  # a pool pump on a daytime timer, June to September, both summers of the series
         x = household(rng, temp)
         summer = (day < 122) | (day >= 366)
@@ -159,7 +167,8 @@ def plant(rng, label, temp):
     raise ValueError(label)
 
 
-LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow", "timed_load", "seasonal_return")
+LABELS = ("crypto", "ev", "night_shift", "heating", "growth", "greenhouse", "grow", "timed_load", "seasonal_return",
+          "night_timer")
 
 
 def population(seed: int = 7, per_label: int = 12, normal: int = 60):
@@ -218,7 +227,6 @@ def naive_added(h, k, weekday0):
     a = [u - v for u, v in zip(pa, pb)]
     bins = [sum(a[3 * i : 3 * i + 3]) / 3 for i in range(8)]
     top, bottom = max(bins, default=math.nan), min(bins)
-    flat = min(max(bottom / top, 0.0), 1.0) if top > 0 else math.nan
     rng_a = max(a) - min(a)
     edge = max(abs(a[(t + 1) % 24] - a[t]) for t in range(24)) / rng_a if top > bottom else math.nan
 
@@ -229,7 +237,7 @@ def naive_added(h, k, weekday0):
         return out
 
     out = {"added_kw": sum(a) / 24, "added_night_kw": sum(a[:6]) / 6, "added_day_kw": sum(a[12:18]) / 6,
-           "added_flatness": flat, "added_edge": edge, "added_window_h": naive_window(a, 0.9)}
+           "added_flatness": naive_flatness(a), "added_edge": edge, "added_window_h": naive_window(a, 0.9)}
     if has:
         wa, wb = week([j for j in range(d) if after[j]]), week([j for j in range(d) if before[j]])
         mean_b = sum(pb) / 24
@@ -241,6 +249,22 @@ def naive_added(h, k, weekday0):
     else:
         out.update(shape_corr=math.nan, added_shape_corr=math.nan, ratio_spread=math.nan)
     return out
+
+
+def naive_flatness(a):
+    """min/max of the 3 h bins' means, in [0, 1]; NaN unless some bin is above 0."""
+    bins = [sum(a[3 * i : 3 * i + 3]) / 3 for i in range(8)]
+    top, bottom = max(bins), min(bins)
+    return min(max(bottom / top, 0.0), 1.0) if top > 0 else math.nan
+
+
+def naive_peer_excess(day, peer_day):
+    """The use above the typical peer's day scaled to the lowest hourly ratio, measured as an added load is."""
+    ratios = [u / v for u, v in zip(day, peer_day) if v > 0]
+    scale = min(ratios) if ratios else math.nan
+    a = [u - scale * v for u, v in zip(day, peer_day)]
+    return {"peer_excess_kw": sum(a) / 24, "peer_excess_window_h": naive_window(a, 0.9),
+            "peer_excess_flatness": naive_flatness(a)}
 
 
 def naive_window(a, share):
@@ -424,14 +448,20 @@ def test_measures_match_naive_twins(seed):
     nights = night_shift(h, after, weekday0)
     pop = population_curve(x)
     season = season_measures(x, pop, np.where((k > 0) & (k < d), k, -1))
+    # the meter's average day against a typical peer's: own days, shuffled and scaled ones, constant and NaN rows
+    day = np.nanmean(np.where(np.isfinite(h).any(axis=1, keepdims=True), h, 0.0), axis=1) if d else np.zeros((m, 24))
+    peer_day = rng.permutation(day, axis=0) * rng.choice([0.0, 0.5, 1.0, 2.0], (m, 1))
+    day[rng.random(m) < 0.15] = rng.uniform(0, 2)
+    peer_day[rng.random(m) < 0.15] = np.nan
+    excess = peer_excess(day, peer_day)
     slow_pop = naive_population(x.tolist())
     for j in range(d):
         _same(pop[j], slow_pop[j], f"population day {j}")
     for r in range(m):
         hl = h[r].tolist()
         slow = {**naive_added(hl, k[r], weekday0), **naive_ev(hl, k[r]), **naive_night(hl, k[r], weekday0),
-                **naive_season(x[r].tolist(), slow_pop, k[r])}
-        fast = {**added, **ev, **nights, **season}
+                **naive_season(x[r].tolist(), slow_pop, k[r]), **naive_peer_excess(day[r], peer_day[r])}
+        fast = {**added, **ev, **nights, **season, **excess}
         for name, value in slow.items():
             _same(float(fast[name][r]), float(value), f"{name} row {r} seed {seed}")
 
@@ -467,8 +497,10 @@ def evidence():
     hourly, daily, category, labels = population()
     lamps = detect_photoperiod(hourly, 1.0)
     blocks = lamp_days(lamps.is_block, lamps.score)  # as the scan passes them
+    peers = peer_outlier(daily, hourly, category, np.zeros(len(daily), int), np.full(len(daily), np.nan),
+                         np.full(len(daily), np.nan), first_weekday=FIRST_WEEKDAY)
     return (lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks,
-                               block_year_repeat=lamps.year_repeat), category, labels)
+                               block_year_repeat=lamps.year_repeat, peers=peers), category, labels)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -501,6 +533,23 @@ def test_grows_rule_outs_name_their_reasons(evidence):
     assert np.median(np.abs(res.season_explained[g])) < 0.3  # a step, not the season
     assert np.median(res.ratio_spread[g]) > 0.3  # not the old shape scaled
     assert np.median(res.block_share[g]) > 0.5
+
+
+def test_a_night_timer_since_before_the_data_explains_the_use_above_peers(evidence):
+    """An EV charged every night on a timer from before the data has no rise to measure; the use above its peers is
+    that load, in a few hours of the day. Ordinary homes and businesses above or below their peers are not timers."""
+    res, _, labels = evidence
+    timer = labels == "night_timer"
+    explained = np.maximum(res.timed_load, res.ev)[timer]  # the EV look-alike names the charger where it can
+    assert np.median(explained) >= 0.8 and np.mean(explained >= 0.5) >= 0.75
+    assert np.mean(res.timed_load[timer] >= 0.5) >= 0.25
+    assert np.all(res.timed_by_peers[timer & (res.timed_load >= 0.5)])
+    assert np.all(res.peer_excess_window_h[timer] < np.median(res.peer_excess_window_h[labels == "grow"]))
+    ordinary = (labels == "household") | (labels == "business")
+    assert np.all(res.timed_load[ordinary] < 0.2)
+    hourly, daily, category, _ = population()
+    unmeasured = lookalike_evidence(daily[timer], hourly[timer], category[timer], FIRST_WEEKDAY)
+    assert np.all(unmeasured.timed_load == 0) and np.all(np.isnan(unmeasured.peer_excess_window_h))
 
 
 def test_greenhouse_needs_the_category():

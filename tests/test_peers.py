@@ -20,17 +20,17 @@ def _median(vals):
 
 
 def naive_features(daily, hourly, weekday0):
-    """Shape features of one meter's window (lists), or NaNs."""
+    """Shape features of one meter's window (lists) and its average day, or NaNs."""
     w = len(daily)
     full = [j for j in range(w) if sum(math.isfinite(v) for v in hourly[j]) >= 20]
     if len(full) < 14:
-        return [math.nan] * 5
+        return [math.nan] * 5, [math.nan] * 24
     prof = []
     for t in range(24):
         vals = [hourly[j][t] for j in full if math.isfinite(hourly[j][t])]
         prof.append(sum(vals) / len(vals) if vals else math.nan)
     if any(math.isnan(p) for p in prof) or sum(prof) <= 0:
-        return [math.nan] * 5
+        return [math.nan] * 5, [math.nan] * 24
     mean = sum(prof) / 24
     sd = math.sqrt(sum((p - mean) ** 2 for p in prof) / 24)
     plateau = []
@@ -46,7 +46,7 @@ def naive_features(daily, hourly, weekday0):
         if we and wd:
             weekend = math.log(max(sum(we) / len(we), 0.24) / max(sum(wd) / len(wd), 0.24))
     return [sum(prof[:6]) / sum(prof), mean / max(prof), 1 / (1 + sd / mean), weekend,
-            sum(plateau) / len(plateau) if plateau else math.nan]
+            sum(plateau) / len(plateau) if plateau else math.nan], prof
 
 
 def naive_peers(x, h, cat, city, area, kw, weekday0, window=56, min_days=14, min_group=12):
@@ -65,11 +65,11 @@ def naive_peers(x, h, cat, city, area, kw, weekday0, window=56, min_days=14, min
             basis, size = 2, 1.0
         band = math.floor(math.log(size) / math.log(2.0)) if basis < 2 else 0
         value = math.log(max(level, 0.24) / size) if math.isfinite(level) else math.nan
-        feats = naive_features(list(x[i, d - w :]), h[i, d - w :].tolist(),
-                               None if weekday0 is None else weekday0 + d - w)
-        info.append((cat[i], basis, band, city[i], value, feats, level, size))
+        feats, day = naive_features(list(x[i, d - w :]), h[i, d - w :].tolist(),
+                                    None if weekday0 is None else weekday0 + d - w)
+        info.append((cat[i], basis, band, city[i], value, feats, level, size, day))
     for i in range(m):
-        c, b, band, ci, value, feats, level, size = info[i]
+        c, b, band, ci, value, feats, level, size, _ = info[i]
         keys = [lambda o: o[:4] == (c, b, band, ci), lambda o: o[:3] == (c, b, band), lambda o: o[:2] == (c, b)]
         chosen, members = -1, []
         for lvl, same in enumerate(keys):
@@ -80,7 +80,7 @@ def naive_peers(x, h, cat, city, area, kw, weekday0, window=56, min_days=14, min
         row = {"group_level": chosen, "level_kwh_day": level}
         if chosen < 0:
             row.update(level_ratio=math.nan, level_z=math.nan, shape_z=math.nan, peer_level_kwh_day=math.nan,
-                       score=0.0, peer_size=0)
+                       score=0.0, peer_size=0, peer_day=[math.nan] * 24)
             out.append(row)
             continue
         vals = [o[4] for o in members]
@@ -101,9 +101,20 @@ def naive_peers(x, h, cat, city, area, kw, weekday0, window=56, min_days=14, min
         shape_ev = 1 - math.exp(-shape_z / 4) if zs else 0.0
         row.update(level_ratio=math.exp(value - med) if math.isfinite(value) else math.nan, level_z=level_z,
                    shape_z=shape_z, peer_level_kwh_day=math.exp(med) * size,
-                   score=level_ev * (1 - 0.3 * (1 - shape_ev)), peer_size=len(members))
+                   score=level_ev * (1 - 0.3 * (1 - shape_ev)), peer_size=len(members),
+                   peer_day=naive_peer_day([o[8] for o in all_members], math.exp(med) * size, min_group))
         out.append(row)
     return out
+
+
+def naive_peer_day(days, peer_level, min_group):
+    """The group's median hour-by-hour shape (each member's day over its mean hour), mean 1, times peer_level / 24."""
+    shapes = [[v / (sum(day) / 24) for v in day] for day in days if all(math.isfinite(v) for v in day)]
+    shapes = [s for s in shapes if all(math.isfinite(v) for v in s)]
+    if len(shapes) < min_group:
+        return [math.nan] * 24
+    centre = [statistics.median(s[t] for s in shapes) for t in range(24)]
+    return [v / (sum(centre) / 24) * peer_level / 24 for v in centre]
 
 
 def nasty_case(rng):
@@ -140,6 +151,7 @@ def test_matches_naive_twin(seed):
                 assert math.isnan(fast), (name, i)
             else:
                 assert fast == pytest.approx(want, rel=1e-9, abs=1e-12), (name, i)
+        np.testing.assert_allclose(res.peer_day_kw[i], row["peer_day"], rtol=1e-9, atol=1e-12, err_msg=str(i))
     assert np.all((res.score >= 0) & (res.score <= 1))
 
 

@@ -308,12 +308,12 @@ def test_a_storage_heater_on_the_night_tariff_is_named_as_a_timer_and_ranks_belo
     assert float(heater["grow_score"]) < 0.2 * float(grow["grow_score"])
     assert not {"strange_increase", "peer_outlier"} & set(heater["signals"].split(";"))
     assert re.search(r"Daily use rose from \d+\.\d to \d+\.\d kWh/day from 2025-\d\d-\d\d, explained as an appliance "
-                     r"on a timer \(storage or water heater, a pump\) \(the added load fits in [5-8]\.\d h of the day",
-                     heater["explanation"]), heater["explanation"]
+                     r"on a timer \(storage or water heater, a pump, an EV\) \(the added load fits in [5-8]\.\d h of the "
+                     r"day", heater["explanation"]), heater["explanation"]
     assert "explained as" not in grow["explanation"]
     ruled_out = grow["explanation"].split("Considered and ruled out:")[1]
-    window = re.search(r"an appliance on a timer \(storage or water heater, a pump\) \(the added load fits in "
-                       r"(\d+\.\d) h of the day; lamps burn 12 h or more\)", ruled_out)
+    window = re.search(r"an appliance on a timer \(storage or water heater, a pump, an EV\) \(the added load fits "
+                       r"in (\d+\.\d) h of the day; lamps burn 12 h or more\)", ruled_out)
     assert window and float(window.group(1)) >= 10.0, grow["explanation"]
 
 

@@ -29,6 +29,7 @@ RATIO_MIN_SHARE = 0.2
 # cheap-night timer fit in a few hours. A rise of every hour (a season's, on top of the timer) is taken off first
 # (the lowest hour's, when positive) so that it does not stretch the window; hours that fell only count as 0.
 WINDOW_SHARE = 0.9
+PEER_EXCESS = ("peer_excess_kw", "peer_excess_window_h", "peer_excess_flatness")  # peer_excess's measures
 
 
 def periods(change_day: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -64,11 +65,9 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
                                        axis=1)
     prof_before = np.where(has[:, None], prof_before, 0.0)
     added = prof_after - prof_before
-    bins = added.reshape(m, 24 // BIN_HOURS, BIN_HOURS).mean(axis=2)
-    top, bottom = bins.max(axis=1), bins.min(axis=1)
+    top, bottom = bin_range(added)
     steps = np.abs(np.roll(added, -1, axis=1) - added).max(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        flatness = np.where(top > 0, np.clip(bottom / top, 0.0, 1.0), np.nan)
         edge = np.where(top > bottom, steps / (added.max(axis=1) - added.min(axis=1)), np.nan)
         ratio = prof_after / prof_before
         big = prof_before >= RATIO_MIN_SHARE * np.mean(prof_before, axis=1, keepdims=True)
@@ -79,18 +78,51 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
     week = grouped_mean_profiles(hourly, week_group, 14, MIN_WEEKDAY_DAYS, MIN_DAY_HOURS)
     week_after, week_before = np.split(week, 2, axis=1)
     no_change = np.full(m, np.nan)
-    every_hour = np.maximum(np.fmin.reduce(added, axis=1), 0.0)  # NaN hours left out; NaN: no profile at all
     return {
         "added_kw": added.mean(axis=1),
-        "added_window_h": energy_window_hours(added - every_hour[:, None], WINDOW_SHARE),
+        "added_window_h": daily_window_hours(added),
         "added_night_kw": added[:, NIGHT_HOURS].mean(axis=1),
         "added_day_kw": added[:, DAY_HOURS].mean(axis=1),
-        "added_flatness": flatness,
+        "added_flatness": flatness(added),
         "added_edge": edge,
         "shape_corr": np.where(has, row_corr(week_before, week_after), no_change),
         "added_shape_corr": np.where(has, row_corr(week_before, week_after - week_before), no_change),
         "ratio_spread": np.where(has, ratio_spread, no_change),
     }
+
+
+def peer_excess(day_kw: np.ndarray, peer_day_kw: np.ndarray) -> dict[str, np.ndarray]:
+    """The use above peers as a load of its own, measured as the added load is: the meter's average day over the
+    peers' window (core.peers) less the typical peer's day scaled to the meter's lowest hour-by-hour ratio to it (a
+    peer-shaped home of the meter's own size underneath, so that a bigger household's evening is not counted as
+    extra). A home far above its peers because of an EV or a storage heater on the cheap night tariff has that load
+    in a few hours; lamps of 12 h or more keep a 12 h window, since their dark hours set the ratio."""
+    day, peer = np.asarray(day_kw, dtype=np.float64), np.asarray(peer_day_kw, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.fmin.reduce(np.where(peer > 0, day / peer, np.nan), axis=1)
+    excess = day - scale[:, None] * peer
+    return dict(zip(PEER_EXCESS, (excess.mean(axis=1), daily_window_hours(excess), flatness(excess)), strict=True))
+
+
+def flatness(profile: np.ndarray) -> np.ndarray:
+    """min/max of a [m, 24] profile's BIN_HOURS bins, in [0, 1] (1: flat around the clock); NaN where no bin is
+    above 0."""
+    top, bottom = bin_range(profile)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(top > 0, np.clip(bottom / top, 0.0, 1.0), np.nan)
+
+
+def bin_range(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The largest and smallest BIN_HOURS-bin mean of each row of a [m, 24] profile."""
+    bins = profile.reshape(len(profile), 24 // BIN_HOURS, BIN_HOURS).mean(axis=2)
+    return bins.max(axis=1), bins.min(axis=1)
+
+
+def daily_window_hours(profile: np.ndarray) -> np.ndarray:
+    """The WINDOW_SHARE window of a [m, 24] added profile (module doc): a rise of every hour (the lowest hour's,
+    when positive) taken off first, hours that fell counting as 0."""
+    every_hour = np.maximum(np.fmin.reduce(profile, axis=1), 0.0)  # NaN hours left out; NaN: no profile at all
+    return energy_window_hours(profile - every_hour[:, None], WINDOW_SHARE)
 
 
 def energy_window_hours(profile: np.ndarray, share: float) -> np.ndarray:

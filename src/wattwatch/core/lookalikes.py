@@ -28,6 +28,11 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
               shift, growth and a seasonal return explains it (1 - their largest): an appliance on a daily timer
               shorter than any photoperiod (a storage or water heater on the cheap night tariff, an EV charged every
               night, a pump).
+              Without a real rise (none, or a change day whose rise is under the ramp) the same is measured on the
+              use above peers instead (core.lookalike_profiles.peer_excess: the meter's average day over the peers'
+              window less the typical peer's day scaled to the meter's lowest hourly ratio to it, * r(its mean kW,
+              .1, .3)), the two blended by "a real rise": a home far above its peers since before the data began,
+              only because of an EV or a storage heater on the night tariff, has that use in a few hours of the day.
               Lamps burn 12 h or more, so a 12 h block's window is 10.8 h and an 18 h block's 16.2 h.
 - seasonal_return  a load back with its season (a pool or irrigation pump each summer, air conditioning): the same
               weeks a year earlier already had the rise (r(year_repeat, .7, .95); those days show the rise:
@@ -62,8 +67,9 @@ import numpy as np
 from wattwatch.core.blocks import row_median
 from wattwatch.core.increase import strange_increase
 from wattwatch.core.lookalike_events import ev_sessions, night_shift
-from wattwatch.core.lookalike_profiles import added_load, periods
+from wattwatch.core.lookalike_profiles import PEER_EXCESS, added_load, peer_excess, periods
 from wattwatch.core.lookalike_season import MIN_LEVEL_KWH, population_curve, season_measures
+from wattwatch.core.peers import PeerResult
 
 AGRICULTURAL = 3  # index of "agricultural" in schema.CATEGORIES
 SHIFT_CATEGORIES = (1, 2)  # commercial, industrial
@@ -122,6 +128,10 @@ class LookalikeResult:
     off_season_weeks: np.ndarray  # int64 weeks judged for off_season_share
     block_year_repeat: np.ndarray  # the photoperiod's share of a new block's days that had it 52 weeks earlier
     block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)
+    peer_excess_kw: np.ndarray  # mean kW of the average day over a peer-shaped day of its size (NaN: no peers)
+    peer_excess_window_h: np.ndarray  # shortest stretch of the day holding 90 % of that excess, h
+    peer_excess_flatness: np.ndarray  # min/max of the excess's 3 h bins
+    timed_by_peers: np.ndarray  # bool: timed_load was measured on the use above peers more than on a rise
     is_agricultural: np.ndarray  # bool
 
     def likelihoods(self) -> np.ndarray:
@@ -144,6 +154,7 @@ def lookalike_evidence(
     change_day: np.ndarray | None = None,
     is_block: np.ndarray | None = None,
     block_year_repeat: np.ndarray | None = None,
+    peers: PeerResult | None = None,
     block_rows: int = BLOCK_ROWS,
 ) -> LookalikeResult:
     """Look-alike likelihoods and measures per meter, see the module doc.
@@ -151,14 +162,16 @@ def lookalike_evidence(
     kwh_daily [m, d], kw_hourly [m, d, 24] (NaN for billing meters: only the season measures then exist),
     category int[m]; change_day int[m] (-1 = none; default: strange_increase's change day); is_block bool[m, d]
     from the photoperiod detector (default: a profile proxy); block_year_repeat float[m], its year_repeat (default:
-    none measured). The population curve uses all rows of kwh_daily."""
+    none measured); peers: core.peers' result for these meters (default: no use above peers measured). The population
+    curve uses all rows of kwh_daily."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     hourly = np.asarray(kw_hourly, dtype=np.float64)
     if x.ndim != 2 or hourly.shape != (*x.shape, 24):
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
     k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
     measured = hourly_measures(x, hourly, first_weekday, k, is_block, block_rows)
-    return lookalike_scores(x, measured, category, k, population_curve(x), block_year_repeat)
+    excess = None if peers is None else peer_excess(peers.day_kw, peers.peer_day_kw)
+    return lookalike_scores(x, measured, category, k, population_curve(x), block_year_repeat, excess)
 
 
 def lamp_days(is_block: np.ndarray, lamp_score: np.ndarray) -> np.ndarray:
@@ -197,15 +210,19 @@ def hourly_measures(
 def lookalike_scores(
     kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray,
     population: np.ndarray, block_year_repeat: np.ndarray | None = None,
+    excess: dict[str, np.ndarray] | None = None,
 ) -> LookalikeResult:
     """The population part: season measures against `population` (the population curve of all rows of kwh_daily:
     core.lookalike_season.population_curve), then the likelihoods. `block_year_repeat` is the photoperiod
-    detector's year_repeat per meter (None: not measured)."""
+    detector's year_repeat per meter, `excess` core.lookalike_profiles.peer_excess's measures (None: not
+    measured)."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     k = usable_change_day(change_day, x.shape[1])
-    repeat = np.full(len(x), np.nan) if block_year_repeat is None else np.asarray(block_year_repeat, dtype=np.float64)
-    return _likelihoods({**measured, **season_measures(x, population, k), "block_year_repeat": repeat}, k,
-                        np.asarray(category))
+    unmeasured = np.full(len(x), np.nan)
+    repeat = unmeasured if block_year_repeat is None else np.asarray(block_year_repeat, dtype=np.float64)
+    above_peers = excess or {name: unmeasured for name in PEER_EXCESS}
+    return _likelihoods({**measured, **season_measures(x, population, k), **above_peers, "block_year_repeat": repeat},
+                        k, np.asarray(category))
 
 
 def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray]:
@@ -249,16 +266,24 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
         * ramp(v["added_shape_corr"], 0.3, 0.6) * presence * (1 - seasonal) * growth_prior,
         "greenhouse": agricultural * ramp(v["block_share"], 0.15, 0.4),
     }
-    window = v["added_window_h"]  # NaN without an hourly profile (monthly reads): no timer can be seen
-    short = np.where(np.isfinite(window), 1 - ramp(window, TIMER_WINDOW_H, LAMP_WINDOW_H), 0.0)
     level_return = ramp(v["year_repeat"], 0.7, 0.95) * ramp(v["paired_rise_share"], 0.5, 0.8) \
         * ramp(v["off_season_share"], 0.8, 0.95) * ramp(v["off_season_weeks"], 4, 8) * presence * has
     likelihood["seasonal_return"] = np.maximum(level_return, ramp(v["block_year_repeat"], 0.3, 0.7))
     named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"],
                                likelihood["seasonal_return"]])
-    likelihood["timed_load"] = short * (1 - ramp(v["added_flatness"], 0.2, 0.5)) * presence * has * (1 - named)
+    rise = presence * has
+    added_timer = _timer(v["added_window_h"], v["added_flatness"])
+    peer_timer = _timer(v["peer_excess_window_h"], v["peer_excess_flatness"]) * ramp(v["peer_excess_kw"], 0.1, 0.3)
+    likelihood["timed_load"] = (rise * added_timer + (1 - rise) * peer_timer) * (1 - named)
     measures = {f.name: v[f.name] for f in fields(LookalikeResult) if f.name in v}
     return LookalikeResult(
         **likelihood, **measures, change_day=k.astype(np.int64), weekday_night_ratio=night_ratio,
-        is_agricultural=agricultural,
+        is_agricultural=agricultural, timed_by_peers=(1 - rise) * peer_timer > rise * added_timer,
     )
+
+
+def _timer(window_h: np.ndarray, flatness: np.ndarray) -> np.ndarray:
+    """A load that fits in a short daily window and has dark hours (module doc, timed_load). The window is NaN
+    without an hourly profile (monthly reads): no timer can be seen."""
+    short = np.where(np.isfinite(window_h), 1 - ramp(window_h, TIMER_WINDOW_H, LAMP_WINDOW_H), 0.0)
+    return short * (1 - ramp(flatness, 0.2, 0.5))

@@ -23,6 +23,8 @@ sort and selection, never a Python loop per meter):
        level_ev = 1 - exp(-max(level_z, 0) / LEVEL_Z_SCALE)   only use ABOVE peers counts (theft has its own detector)
        shape_ev = 1 - exp(-shape_z / SHAPE_Z_SCALE)            0 without hourly data
    so an unusual shape raises a high level to full weight but never scores on its own.
+6. The typical peer's day (peer_day_kw, for the look-alikes: core.lookalike_profiles.peer_excess): the group's
+   median hour-by-hour shape (each member's average day over its mean hour) scaled to peer_level_kwh_day.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ class PeerResult:
     peer_level_kwh_day: np.ndarray  # typical peer's kWh/day at this meter's size
     group_level: np.ndarray  # int64: 0 city, 1 national, 2 category only, -1 none
     basis: np.ndarray  # int64: 0 per m2, 1 per contracted kW, 2 raw
+    day_kw: np.ndarray  # float64 [m, 24] own average local day over the window, kW (NaN rows without hourly data)
+    peer_day_kw: np.ndarray  # float64 [m, 24] the typical peer's day at this meter's level of peer_level_kwh_day
 
 
 def peer_outlier(
@@ -96,15 +100,16 @@ def peer_outlier(
     hourly = np.asarray(kw_hourly, dtype=np.float64)
     if x.ndim != 2 or hourly.shape != (*x.shape, 24):
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
-    features = window_shape_features(x, hourly, first_weekday, window)
-    return peer_scores(x, features, category, city, floor_area_m2, contracted_kw, window=window, min_days=min_days,
-                       min_group=min_group)
+    features, day = window_shape_features(x, hourly, first_weekday, window)
+    return peer_scores(x, features, category, city, floor_area_m2, contracted_kw, day_kw=day, window=window,
+                       min_days=min_days, min_group=min_group)
 
 
 def window_shape_features(
     kwh_daily: np.ndarray, kw_hourly: np.ndarray, first_weekday: int | None, window: int = WINDOW_DAYS
-) -> np.ndarray:
-    """Step 4's per-meter part: the shape features [m, 5] over the last `window` days of the full day axis.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 4's per-meter part over the last `window` days of the full day axis: the shape features [m, 5] and the
+    average local day [m, 24] (kW) they are taken from.
 
     Depends on each meter's own rows only, so a streaming scan computes it chunk by chunk from the hourly profile."""
     d = np.shape(kwh_daily)[1]
@@ -121,12 +126,14 @@ def peer_scores(
     floor_area_m2: np.ndarray,
     contracted_kw: np.ndarray,
     *,
+    day_kw: np.ndarray | None = None,
     window: int = WINDOW_DAYS,
     min_days: int = MIN_DAYS,
     min_group: int = MIN_GROUP,
 ) -> PeerResult:
-    """The population part: levels from `kwh_daily` [m, d], groups, robust z of levels and of `features` [m, 5]
-    (window_shape_features, NaN rows for billing meters), score."""
+    """The population part: levels from `kwh_daily` [m, d], groups, robust z of levels and of `features` [m, 5],
+    and the typical peer's day from `day_kw` [m, 24] (both from window_shape_features, NaN rows for billing meters;
+    no `day_kw`: every day NaN), score."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     features = np.asarray(features, dtype=np.float64)
     m, d = x.shape
@@ -146,6 +153,8 @@ def peer_scores(
     level_z = (value - med) / spread
     fmed, fspread = chosen_centre(ids, group_level, features, MIN_FEATURE_SPREAD, min_count=min_group)
     feature_z = (features - fmed) / fspread
+    day = np.full((m, 24), np.nan) if day_kw is None else np.asarray(day_kw, dtype=np.float64)
+    peer_level = np.exp(med) * size
     abs_z = np.where(np.isfinite(feature_z), np.abs(feature_z), -1.0)
     shape_feature = np.where(abs_z.max(axis=1, initial=-1.0) >= 0, np.argmax(abs_z, axis=1), -1)
     shape_z = np.where(shape_feature >= 0, abs_z.max(axis=1, initial=-1.0), np.nan)
@@ -163,9 +172,11 @@ def peer_scores(
         feature_values=features,
         feature_z=feature_z,
         peer_size=peer_size,
-        peer_level_kwh_day=np.exp(med) * size,
+        peer_level_kwh_day=peer_level,
         group_level=group_level,
         basis=basis,
+        day_kw=day,
+        peer_day_kw=typical_day(ids, group_level, day, peer_level, min_group),
     )
 
 
@@ -203,6 +214,24 @@ def choose_groups(category, basis, band, city, has_level, min_group):
         take = (chosen < 0) & (counts >= min_group)
         chosen[take], size[take] = lvl, counts[take]
     return ids, chosen, size
+
+
+def typical_day(ids, chosen, day_kw, peer_level_kwh_day, min_group) -> np.ndarray:
+    """The typical peer's day [m, 24] kW: the group's median shape (each member's average day over its own mean
+    hour, hour by hour) scaled to the typical peer's kWh/day at this meter's size. NaN where the group has fewer than
+    `min_group` days or the meter no level."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shape = day_kw / np.mean(day_kw, axis=1, keepdims=True)
+    shape = np.where(np.isfinite(shape).all(axis=1, keepdims=True), shape, np.nan)
+    centre = np.full(shape.shape, np.nan)
+    hours = np.arange(shape.shape[1])
+    for lvl in range(len(ids)):  # one grouped median per level over every (group, hour) pair
+        here = chosen == lvl
+        if here.any():
+            med, count = grouped_median((ids[lvl][:, None] * len(hours) + hours).ravel(), shape.ravel())
+            centre[here] = np.where(count >= min_group, med, np.nan).reshape(shape.shape)[here]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return centre / np.mean(centre, axis=1, keepdims=True) * (peer_level_kwh_day / 24)[:, None]
 
 
 def chosen_centre(ids, chosen, values, min_spread, min_count: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -244,8 +273,9 @@ def robust_centre(group, values, min_spread, min_count: int = 1) -> tuple[np.nda
     return (med, spread) if values.ndim == 2 else (med[:, 0], spread[:, 0])
 
 
-def shape_features(daily: np.ndarray, hourly: np.ndarray, first_weekday: int | None) -> np.ndarray:
-    """[m, 5] shape features (SHAPE_FEATURES order) of the window; NaN where the hourly data do not allow them."""
+def shape_features(daily: np.ndarray, hourly: np.ndarray, first_weekday: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """[m, 5] shape features (SHAPE_FEATURES order) of the window and its average day [m, 24]; NaN where the hourly
+    data do not allow them."""
     m, w = daily.shape
     day_ok = np.sum(np.isfinite(hourly), axis=2) >= MIN_DAY_HOURS
     h = np.where(day_ok[:, :, None], hourly, np.nan)
@@ -274,4 +304,4 @@ def shape_features(daily: np.ndarray, hourly: np.ndarray, first_weekday: int | N
             wd = np.sum(np.where(valid & ~is_weekend, daily, 0.0), axis=1) / np.sum(valid & ~is_weekend, axis=1)
             weekend = np.log(np.maximum(we, MIN_LEVEL_KWH) / np.maximum(wd, MIN_LEVEL_KWH))
     out = np.stack([night, load_factor, flatness, weekend, plateau], axis=1)
-    return np.where(usable[:, None], out, np.nan)
+    return np.where(usable[:, None], out, np.nan), np.where(usable[:, None], profile, np.nan)

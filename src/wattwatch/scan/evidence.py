@@ -22,6 +22,7 @@ from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
 from wattwatch.core.fusion import onset_days
 from wattwatch.core.increase import IncreaseResult
+from wattwatch.core.lookalike_profiles import peer_excess
 from wattwatch.core.lookalike_season import population_curve
 from wattwatch.core.lookalikes import LookalikeResult, lookalike_scores
 from wattwatch.core.peers import PeerResult, peer_scores
@@ -144,14 +145,13 @@ def gather_evidence(
     per_meter = _with_billing_meters(ctx, daily, out, info)
     increase = IncreaseResult(**{f.name: per_meter[INCREASE + f.name] for f in dataclasses.fields(IncreaseResult)})
     lighting = PhotoperiodResult(**{name: per_meter[LIGHTING + name] for name in LIGHTING_FIELDS}, days=None)
-    peers = peer_scores(
-        daily.kwh, per_meter["peer_features"], info.category, info.city, info.floor_area_m2, info.contracted_kw
-    )
+    peers = peer_scores(daily.kwh, per_meter["peer_features"], info.category, info.city, info.floor_area_m2,
+                        info.contracted_kw, day_kw=per_meter.pop("peer_day"))
     step("peers")
     measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
     population = population_curve(daily.kwh)
     lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
-                                  lighting.year_repeat)
+                                  lighting.year_repeat, peer_excess(peers.day_kw, peers.peer_day_kw))
     step("look-alikes")
     drop = sustained_drop(
         daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,

@@ -316,11 +316,19 @@ def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
         "night shift": (la.night_shift[i], f"weekday/weekend night ratio {_num(la.weekday_night_ratio[i], '.2f')}"),
         "electric heating/cooling": (la.heating[i], f"correlation with the season {_num(la.season_corr[i], '.2f')}"),
         GROWTH: (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
-        "an appliance on a timer (storage or water heater, a pump)": (
-            la.timed_load[i], f"the added load fits in {_num(la.added_window_h[i], '.1f')} h of the day; lamps "
-                              f"burn 12 h or more"),
+        "an appliance on a timer (storage or water heater, a pump, an EV)": (la.timed_load[i], _timer_reason(la, i)),
         SEASONAL_RETURN: (la.seasonal_return[i], _season_return_reason(la, i)),
     }
+
+
+def _timer_reason(la, i: int) -> str:
+    """The window the timed load was measured on: the load a rise added, or (without a rise) the use above peers."""
+    if la.timed_by_peers[i]:
+        load = f"the use above peers (+{_num(la.peer_excess_kw[i], '.2f')} kW)"
+        window = la.peer_excess_window_h[i]
+    else:
+        load, window = "the added load", la.added_window_h[i]
+    return f"{load} fits in {_num(window, '.1f')} h of the day; lamps burn 12 h or more"
 
 
 def _season_return_reason(la, i: int) -> str:

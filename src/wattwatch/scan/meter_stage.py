@@ -146,7 +146,7 @@ def per_meter_evidence(ctx: StageContext, kwh: np.ndarray, zero_days: np.ndarray
     lighting = with_added_blocks(lighting, hourly, ctx.first_weekday, increase.change_day, increase.score)
     out = {f"{INCREASE}{f.name}": getattr(increase, f.name) for f in dataclasses.fields(IncreaseResult)}
     out.update({f"{LIGHTING}{name}": getattr(lighting, name) for name in LIGHTING_FIELDS})
-    out["peer_features"] = window_shape_features(kwh, hourly, ctx.first_weekday)
+    out["peer_features"], out["peer_day"] = window_shape_features(kwh, hourly, ctx.first_weekday)
     measured = hourly_measures(kwh, hourly, ctx.first_weekday, increase.change_day,
                                lamp_days(lighting.is_block, lighting.score))
     out.update({f"{LOOKALIKE}{name}": value for name, value in measured.items()})
