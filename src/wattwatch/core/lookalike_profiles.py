@@ -65,7 +65,7 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
                                        axis=1)
     prof_before = np.where(has[:, None], prof_before, 0.0)
     added = prof_after - prof_before
-    top, bottom = bin_range(added)
+    top, bottom = bin_range(added)  # once for the flatness and the edge
     steps = np.abs(np.roll(added, -1, axis=1) - added).max(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         edge = np.where(top > bottom, steps / (added.max(axis=1) - added.min(axis=1)), np.nan)
@@ -83,7 +83,7 @@ def added_load(hourly: np.ndarray, first_weekday: int, has: np.ndarray, before: 
         "added_window_h": daily_window_hours(added),
         "added_night_kw": added[:, NIGHT_HOURS].mean(axis=1),
         "added_day_kw": added[:, DAY_HOURS].mean(axis=1),
-        "added_flatness": flatness(added),
+        "added_flatness": range_flatness(top, bottom),
         "added_edge": edge,
         "shape_corr": np.where(has, row_corr(week_before, week_after), no_change),
         "added_shape_corr": np.where(has, row_corr(week_before, week_after - week_before), no_change),
@@ -107,7 +107,11 @@ def peer_excess(day_kw: np.ndarray, peer_day_kw: np.ndarray) -> dict[str, np.nda
 def flatness(profile: np.ndarray) -> np.ndarray:
     """min/max of a [m, 24] profile's BIN_HOURS bins, in [0, 1] (1: flat around the clock); NaN where no bin is
     above 0."""
-    top, bottom = bin_range(profile)
+    return range_flatness(*bin_range(profile))
+
+
+def range_flatness(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """flatness from bin_range's largest and smallest bin."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(top > 0, np.clip(bottom / top, 0.0, 1.0), np.nan)
 

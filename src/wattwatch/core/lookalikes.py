@@ -170,8 +170,7 @@ def lookalike_evidence(
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
     k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
     measured = hourly_measures(x, hourly, first_weekday, k, is_block, block_rows)
-    excess = None if peers is None else peer_excess(peers.day_kw, peers.peer_day_kw)
-    return lookalike_scores(x, measured, category, k, population_curve(x), block_year_repeat, excess)
+    return lookalike_scores(x, measured, category, k, population_curve(x), block_year_repeat, peers)
 
 
 def lamp_days(is_block: np.ndarray, lamp_score: np.ndarray) -> np.ndarray:
@@ -210,17 +209,18 @@ def hourly_measures(
 def lookalike_scores(
     kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray,
     population: np.ndarray, block_year_repeat: np.ndarray | None = None,
-    excess: dict[str, np.ndarray] | None = None,
+    peers: PeerResult | None = None,
 ) -> LookalikeResult:
     """The population part: season measures against `population` (the population curve of all rows of kwh_daily:
     core.lookalike_season.population_curve), then the likelihoods. `block_year_repeat` is the photoperiod
-    detector's year_repeat per meter, `excess` core.lookalike_profiles.peer_excess's measures (None: not
-    measured)."""
+    detector's year_repeat per meter, `peers` core.peers' result, whose days give the use above peers
+    (core.lookalike_profiles.peer_excess); None: not measured."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     k = usable_change_day(change_day, x.shape[1])
     unmeasured = np.full(len(x), np.nan)
     repeat = unmeasured if block_year_repeat is None else np.asarray(block_year_repeat, dtype=np.float64)
-    above_peers = excess or {name: unmeasured for name in PEER_EXCESS}
+    above_peers = ({name: unmeasured for name in PEER_EXCESS} if peers is None
+                   else peer_excess(peers.day_kw, peers.peer_day_kw))
     return _likelihoods({**measured, **season_measures(x, population, k), **above_peers, "block_year_repeat": repeat},
                         k, np.asarray(category))
 

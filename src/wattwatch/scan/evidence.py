@@ -22,7 +22,6 @@ from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
 from wattwatch.core.fusion import onset_days
 from wattwatch.core.increase import IncreaseResult
-from wattwatch.core.lookalike_profiles import peer_excess
 from wattwatch.core.lookalike_season import population_curve
 from wattwatch.core.lookalikes import LookalikeResult, lookalike_scores
 from wattwatch.core.peers import PeerResult, peer_scores
@@ -151,7 +150,7 @@ def gather_evidence(
     measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
     population = population_curve(daily.kwh)
     lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
-                                  lighting.year_repeat, peer_excess(peers.day_kw, peers.peer_day_kw))
+                                  lighting.year_repeat, peers)
     step("look-alikes")
     drop = sustained_drop(
         daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,
@@ -194,7 +193,8 @@ def gather_evidence(
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
     return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
-                    night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, feeder, links, purchases)
+                    night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, feeder, links,
+                    purchases)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:
