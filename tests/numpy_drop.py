@@ -9,9 +9,10 @@ import warnings
 import numpy as np
 
 from numpy_medians import numpy_row_median
-from wattwatch.core.drop import DST_RATIOS, FLAT_MIN_DAYS, FLAT_RTOL, LOCAL_DAYS, MIN_YOY_DAYS, RETURN_DAYS, TINY_KWH
+from wattwatch.core.drop import DST_RATIOS, FLAT_MIN_DAYS, FLAT_RTOL, LOCAL_DAYS, RETURN_DAYS, TINY_KWH
 from wattwatch.core.increase import T_EPS, candidate_days, split_statistic
 from wattwatch.core.runs import WEEK_DAYS
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS
 
 
 def numpy_run_lengths(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -74,7 +75,7 @@ def numpy_year_ago(x, kk, year_days):
     ago = np.zeros_like(now)
     if 0 < year_days < d:
         ago[:, :-year_days] = now[:, year_days:]
-    enough = (now.sum(axis=1) >= MIN_YOY_DAYS) & (ago.sum(axis=1) >= MIN_YOY_DAYS)
+    enough = (now.sum(axis=1) >= MIN_YEAR_PAIRS) & (ago.sum(axis=1) >= MIN_YEAR_PAIRS)
     return (np.where(enough, numpy_row_median(np.where(now, x, np.nan)), np.nan),
             numpy_row_median(np.where(ago, x, np.nan)))
 

@@ -8,8 +8,9 @@ import warnings
 import numpy as np
 
 from numpy_medians import numpy_row_median
-from wattwatch.core.lookalike_season import BASE_DAYS, MIN_SMOOTH_DAYS, MIN_WEEK_DAYS, MIN_YEAR_DAYS, \
-    OFF_SEASON_WEEKS, SMOOTH_DAYS, WEEK_DAYS, YEAR_DAYS, season_scores
+from wattwatch.core.lookalike_season import BASE_DAYS, MIN_SMOOTH_DAYS, MIN_WEEK_DAYS, OFF_SEASON_WEEKS, \
+    SMOOTH_DAYS, WEEK_DAYS, season_scores
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 
 def numpy_population_curve(kwh_daily: np.ndarray) -> np.ndarray:
@@ -67,23 +68,24 @@ def numpy_year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[s
     m, d = x.shape
     day = np.arange(d)[None, :]
     kk = np.where(has, k, d)[:, None]
-    pair = (day >= kk) & (day >= YEAR_DAYS) & (day - YEAR_DAYS < kk)
+    lag = year_lag(d)
+    pair = (day >= kk) & (day >= lag) & (day - lag < kk)
     shifted = np.full_like(x, np.nan)
-    shifted[:, YEAR_DAYS:] = x[:, : max(d - YEAR_DAYS, 0)]
+    shifted[:, lag:] = x[:, : max(d - lag, 0)]
     both = pair & np.isfinite(x) & np.isfinite(shifted)
     now = numpy_row_median(np.where(both, x, np.nan))
     then = numpy_row_median(np.where(both, shifted, np.nan))
     base = numpy_row_median(np.where((day < kk) & (day >= kk - BASE_DAYS), x, np.nan))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((then - base) / (now - base), 0.0, 1.0)
-    valid = has & (both.sum(axis=1) >= MIN_YEAR_DAYS) & (now - base > 0) & np.isfinite(base)
+    valid = has & (both.sum(axis=1) >= MIN_YEAR_PAIRS) & (now - base > 0) & np.isfinite(base)
     after = numpy_row_median(np.where(day >= kk, x, np.nan))
     with np.errstate(invalid="ignore", divide="ignore"):
         paired = np.where(valid & (after > base), (now - base) / (after - base), np.nan)
     # off season: up to OFF_SEASON_WEEKS whole weeks back from the change, not before the end of last year's paired
     # days, each week's median over MIN_WEEK_DAYS or more finite days
     mid = np.where(valid, (base + now) / 2, np.nan)
-    first = np.maximum(np.minimum(kk[:, 0] + YEAR_DAYS, d) - YEAR_DAYS, 0)
+    first = np.maximum(np.minimum(kk[:, 0] + lag, d) - lag, 0)
     n_weeks = np.minimum(np.maximum((np.minimum(kk[:, 0], d) - first) // WEEK_DAYS, 0), OFF_SEASON_WEEKS)
     back = np.arange(max(d // WEEK_DAYS, 1))[None, :]  # week w ends WEEK_DAYS * w days before the change
     day_of = (np.minimum(kk, d) - WEEK_DAYS * (back + 1))[:, :, None] + np.arange(WEEK_DAYS)  # [m, weeks, 7]

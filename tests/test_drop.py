@@ -11,6 +11,7 @@ from sklearn.metrics import average_precision_score
 
 from wattwatch.core import drop as D
 from wattwatch.core.drop import sustained_drop
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 FIELDS = (
     "score", "drop_score", "flat_score", "level_before", "level_after", "lost_kw", "ratio", "persistence", "recent",
@@ -125,8 +126,9 @@ def naive_shape(hourly, k):
     return 1 - 0.5 * sum(abs(a - b) for a, b in zip(*profiles))
 
 
-def naive_one(row, peer, block, zero, hourly=None, h=D.MIN_HISTORY_DAYS, a=D.MIN_AFTER_DAYS, year=D.YEAR_DAYS):
+def naive_one(row, peer, block, zero, hourly=None, h=D.MIN_HISTORY_DAYS, a=D.MIN_AFTER_DAYS, year=None):
     d = len(row)
+    year = year_lag(d) if year is None else year
     x = naive_evidence(row, zero)
     flat = naive_flat(x, zero)
     k, falls = naive_split(x, h, a)
@@ -146,7 +148,7 @@ def naive_one(row, peer, block, zero, hourly=None, h=D.MIN_HISTORY_DAYS, a=D.MIN
         pairs = [(x[j], x[j - year]) for j in range(k, d)
                  if 0 <= j - year < k and math.isfinite(x[j]) and math.isfinite(x[j - year])]
         season, yoy = 1.0, math.nan
-        if len(pairs) >= D.MIN_YOY_DAYS:
+        if len(pairs) >= MIN_YEAR_PAIRS:
             now, ago = med([p[0] for p in pairs]), med([p[1] for p in pairs])
             yoy = now / max(ago, 0.24)
             season = min(max((ago - now) / fall, 0), 1) if fall > 0 else 0.0
@@ -181,7 +183,7 @@ def naive_one(row, peer, block, zero, hourly=None, h=D.MIN_HISTORY_DAYS, a=D.MIN
 # ---------------------------------------------------------------- nasty inputs
 def random_case(rng: np.random.Generator, d: int | None = None):
     m = int(rng.integers(1, 5))
-    d = int(rng.choice([1, 2, 9, 60, 120, 200, 420])) if d is None else d
+    d = int(rng.choice([1, 2, 9, 60, 120, 200, 355, 365, 420])) if d is None else d
     base = rng.uniform(0.5, 30, size=(m, 1))
     x = base * rng.gamma(8, 1 / 8, size=(m, d))
     zero = np.zeros((m, d), bool)
@@ -222,7 +224,7 @@ def random_case(rng: np.random.Generator, d: int | None = None):
 def assert_matches_twin(x, peer, block, zero, hourly=None, **params):
     fast = sustained_drop(x, peer_level=peer, is_block=block, zero_days=zero, kw_hourly=hourly, **params)
     twin_params = {"h": params.get("min_history_days", D.MIN_HISTORY_DAYS),
-                   "a": params.get("min_after_days", D.MIN_AFTER_DAYS), "year": params.get("year_days", D.YEAR_DAYS)}
+                   "a": params.get("min_after_days", D.MIN_AFTER_DAYS), "year": params.get("year_days")}
     for r in range(len(x)):
         rows = x[r].tolist(), float(peer[r]), block[r].tolist(), zero[r].tolist()
         slow = naive_one(*rows, None if hourly is None else hourly[r].tolist(), **twin_params)
@@ -380,6 +382,23 @@ def test_a_fall_that_repeats_last_year_scores_low_but_a_new_fall_does_not():
     repeated, fresh = sustained_drop(repeat), sustained_drop(new)
     assert np.all(repeated.season_share < 0.5)
     assert fresh.score.min() > 3 * repeated.score.max()
+
+
+def test_with_a_year_of_data_a_fall_back_to_the_first_weeks_level_is_a_season():
+    """A school's summer in a year of data (365 days from its first summer weeks): the fall in June comes back to
+    the level of the data's first weeks, which core.year_ago pairs with the last ones (two weeks short of 52); a fall
+    to below anything seen before stays new."""
+    rng = np.random.default_rng(18)
+    day = np.arange(365)
+    summer = (day < 30) | (day >= 300)
+    repeat = np.array([background(rng, 365, 15.0) * np.where(summer, 0.4, 1.0) for _ in range(5)])
+    new = np.array([background(rng, 365, 15.0) * np.where(day >= 300, 0.4, 1.0) for _ in range(5)])
+    repeated, fresh = sustained_drop(repeat), sustained_drop(new)
+    assert np.all(np.abs(repeated.change_day - 300) <= 3) and np.all(np.abs(fresh.change_day - 300) <= 3)
+    # 15 pairs at most: a row whose missing days leave fewer than MIN_YEAR_PAIRS is not judged (share 1)
+    assert np.median(repeated.season_share) < 0.5 and np.all(fresh.season_share > 0.9)
+    assert fresh.score.min() > 3 * np.median(repeated.score)
+    assert np.all(sustained_drop(repeat, year_days=364).season_share == 1.0)  # one pair only at 52 weeks
 
 
 def test_a_vacation_that_comes_back_scores_far_below_a_theft():

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from wattwatch.core.increase import strange_increase
+from wattwatch.core.year_ago import year_lag
 
 FIELDS = (
     "level_before", "level_after", "added_kw", "ratio", "persistence",
@@ -17,8 +18,9 @@ FIELDS = (
 
 
 # ---------------------------------------------------------------- the naive twin: one meter, one candidate at a time
-def naive_one(row, min_history_days=42, min_after_days=14, step_days=1, year_days=364, min_yoy_days=14):
+def naive_one(row, min_history_days=42, min_after_days=14, step_days=1, year_days=None, min_yoy_days=14):
     d = len(row)
+    year_days = year_lag(d) if year_days is None else year_days
     obs = [i for i in range(d) if math.isfinite(row[i])]
     t_at = {}
     for k in range(max(min_history_days, 1), d - min_after_days + 1, step_days):
@@ -70,7 +72,7 @@ def naive_one(row, min_history_days=42, min_after_days=14, step_days=1, year_day
 # ---------------------------------------------------------------- nasty inputs
 def random_case(rng: np.random.Generator, d: int | None = None) -> np.ndarray:
     m = int(rng.integers(1, 5))
-    d = int(rng.choice([1, 2, 30, 60, 120, 200, 420, 450])) if d is None else d
+    d = int(rng.choice([1, 2, 30, 60, 120, 200, 355, 365, 420, 450])) if d is None else d
     base = rng.uniform(0.5, 30, size=(m, 1))
     x = base * rng.gamma(8, 1 / 8, size=(m, d))
     for r in range(m):
@@ -219,3 +221,18 @@ def test_a_short_bump_last_year_does_not_mask_a_lasting_rise():
     lasting = strange_increase(x)
     assert lasting.season_share[0] > 0.5  # the bump covers only part of the year-ago window
     assert not np.isnan(lasting.yoy_ratio[0])
+
+
+def test_with_a_year_of_data_a_rise_back_to_the_first_weeks_level_is_a_season():
+    """Air conditioning in a year of data (365 days from the end of a summer): the rise at day 280 comes back to the
+    level of the first weeks, which core.year_ago pairs with the last ones (two weeks short of 52); a rise to above
+    anything seen before stays new."""
+    rng = np.random.default_rng(16)
+    day = np.arange(365)
+    repeat = household(rng, 4, 365) + 24 * 1.0 * ((day < 40) | (day >= 280))
+    new = household(rng, 4, 365) + 24 * 1.0 * (day >= 280)
+    repeated, fresh = strange_increase(repeat), strange_increase(new)
+    assert np.all(repeated.change_day == 280) and np.all(fresh.change_day == 280)
+    assert np.all(repeated.season_share < 0.3) and np.all(fresh.season_share > 0.9)
+    assert fresh.score.min() > 3 * repeated.score.max()
+    assert np.all(strange_increase(repeat, year_days=364).season_share == 1.0)  # one pair only at 52 weeks

@@ -604,3 +604,28 @@ def test_a_seasonal_return_needs_the_months_between_back_at_the_old_level():
     told = lookalike_evidence(both.sum(axis=2), both, np.zeros(len(both), int), FIRST_WEEKDAY, change_day=k,
                               block_year_repeat=np.full(len(both), 0.8))
     assert np.all(told.seasonal_return == 1.0)
+
+
+def test_with_a_year_of_data_a_seasonal_return_is_judged_on_its_first_weeks():
+    """Exactly a year of data (365 days, June to June) reaches back 52 weeks for one day only: the return is judged
+    two weeks short of 52 (core.year_ago), the last 15 days against the first. A pump on through the first five weeks
+    and back from day 300 is a season's appliance; the same load back after a six-week break only is not, and a load
+    that was not there in the first weeks repeats nothing."""
+    rng = np.random.default_rng(4)
+    temp = temperature(rng)
+    d = 365
+    day = np.arange(d)
+    homes = np.stack([household(rng, temp)[:d] for _ in range(8)])
+    load = np.stack([rng.uniform(1.0, 2.5) * coverage(np.full(d, rng.uniform(8, 10)), np.full(d, 10.0))
+                     for _ in range(8)])
+    seasonal = homes + load * ((day < 35) | (day >= 300))[None, :, None]
+    running = homes + load * ((day < 258) | (day >= 300))[None, :, None]
+    new = homes + load * (day >= 300)[None, :, None]
+    every = np.concatenate([seasonal, running, new])
+    k = np.full(len(every), 300)
+    res = lookalike_evidence(every.sum(axis=2), every, np.zeros(len(every), int), FIRST_WEEKDAY, change_day=k)
+    pump, grow, started = slice(0, 8), slice(8, 16), slice(16, None)
+    assert np.all(res.year_repeat[pump] > 0.8) and np.all(res.year_repeat[grow] > 0.8)
+    assert np.all(res.year_repeat[started] < 0.2)
+    assert np.median(res.seasonal_return[pump]) >= 0.8
+    assert np.all(res.seasonal_return[grow] == 0) and np.all(res.seasonal_return[started] == 0)

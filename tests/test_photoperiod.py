@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from wattwatch.core.blocks import DailyBlocks, fit_daily_blocks, length_slots
-from wattwatch.core.photoperiod import CLASS_HOURS, SEASONAL_KEEP, YEAR_DAYS, aggregate_days, detect_photoperiod
+from wattwatch.core.photoperiod import CLASS_HOURS, SEASONAL_KEEP, aggregate_days, detect_photoperiod
+from wattwatch.core.year_ago import year_lag
 
 BASE_MIN = 5
 BASE_SLOTS = 24 * 60 // BASE_MIN
@@ -656,9 +657,9 @@ def random_days(rng, n_slots: int, slot_hours: float, max_days: int = 90) -> Dai
     )
 
 
-def assert_aggregation_matches(days: DailyBlocks, n_slots: int, slot_hours: float, year_days: int = YEAR_DAYS):
+def assert_aggregation_matches(days: DailyBlocks, n_slots: int, slot_hours: float, year_days: int | None = None):
     fast = aggregate_days(days, n_slots, slot_hours, year_days=year_days)
-    want = naive_aggregate(days, n_slots, slot_hours, year_days)
+    want = naive_aggregate(days, n_slots, slot_hours, year_lag(days.start.shape[1]) if year_days is None else year_days)
     np.testing.assert_array_equal(fast.is_block, np.array(want.pop("is_block"), dtype=bool).reshape(days.start.shape))
     np.testing.assert_array_equal(fast.new_block, np.array(want.pop("new_block"), dtype=bool))
     for name, expected in want.items():
@@ -782,20 +783,36 @@ def test_a_new_block_that_ran_the_same_weeks_a_year_before_is_a_seasons_applianc
     assert aggregate_days(steady_blocks(season), 24, 1.0).year_repeat[0] == 0.0
 
 
-def test_a_pumps_second_summer_counts_for_less_than_a_grow_started_then():
-    """Hourly meters over 450 days: a pump lit 09:00-20:00 in the end of one summer (days 0-59) and the next (from
-    364), the same pump with no first summer in the data, and 12 h lamps from day 364, each on a noisy household."""
-    rng = np.random.default_rng(30)
-    d = 450
+def pumps_and_lamps(seed: int, d: int, first_summer_end: int, back: int) -> np.ndarray:
+    """Hourly loads [3, d, 24] on noisy households: a pump lit 09:00-20:00 on days before first_summer_end and from
+    `back`, the same pump from `back` only (no first summer in the data), and 12 h lamps from `back`."""
+    rng = np.random.default_rng(seed)
     day = np.arange(d)[:, None]
     hour = np.arange(24)[None, :]
     background = [0.4 * rng.gamma(6, 1 / 6, (d, 24)) for _ in range(3)]
-    pump = 2.0 * ((hour >= 9) & (hour < 20)) * ((day < 60) | (day >= 364))
-    lamps = 2.0 * ((hour >= 20) | (hour < 8)) * (day >= 364)
-    loads = np.stack([background[0] + pump, background[1] + pump * (day >= 364), background[2] + lamps])
-    found = detect_photoperiod(loads, 1.0)
+    pump = 2.0 * ((hour >= 9) & (hour < 20)) * ((day < first_summer_end) | (day >= back))
+    lamps = 2.0 * ((hour >= 20) | (hour < 8)) * (day >= back)
+    return np.stack([background[0] + pump, background[1] + pump * (day >= back), background[2] + lamps])
+
+
+def test_a_pumps_second_summer_counts_for_less_than_a_grow_started_then():
+    """Over 450 days: the pump lit in the end of one summer (days 0-59) and the next (from 364), the same pump with no
+    first summer in the data, and 12 h lamps from day 364."""
+    found = detect_photoperiod(pumps_and_lamps(30, 450, 60, 364), 1.0)
     assert list(found.first_block_day) == [364, 364, 364] and found.new_block.all()
     assert found.year_repeat[0] >= 0.6 and found.year_repeat[1] == 0.0 and found.year_repeat[2] == 0.0  # 60 of 86
     kept = 1 - (1 - SEASONAL_KEEP) * found.year_repeat[0]
     assert found.score[0] == pytest.approx(found.score[1] * kept, rel=0.1)  # the backgrounds differ a little
     assert found.score[0] < 0.6 * found.score[2] <= found.score[1]  # no earlier summer: no discount
+
+
+def test_with_a_year_of_data_the_last_weeks_are_compared_with_the_first():
+    """Exactly a year (365 days) reaches back 52 weeks for one day only; the year's repeat is then judged two weeks
+    short of 52 (core.year_ago): the pump lit at the start (days 0-29) and again from day 240 repeats its block on
+    the last 15 days' days 350 earlier; the same pump without the first weeks, and lamps, do not."""
+    loads = pumps_and_lamps(31, 365, 30, 240)
+    found = detect_photoperiod(loads, 1.0)
+    assert list(found.first_block_day) == [240, 240, 240] and found.new_block.all()
+    assert found.year_repeat[0] == 1.0 and found.year_repeat[1] == 0.0 and found.year_repeat[2] == 0.0
+    assert found.score[0] < 0.6 * found.score[2] <= found.score[1]
+    assert detect_photoperiod(loads, 1.0, year_days=364).year_repeat[0] == 0.0  # one pair only at 52 weeks

@@ -15,9 +15,10 @@ Method, per meter, vectorised over the rows of a meters x days kWh matrix (NaN =
    whole weeks after k whose median is still low, i.e. below after + STILL_LOW * (before - after), and `recent` =
    the same share over the last RECENT_WEEKS of them. A 1-3 week vacation or a slowdown that comes back to the old
    level fails one or the other; a season's upswing on top of the lower level does not.
-4. Season, with a year of history: post-change days whose day 52 weeks earlier lies before the change are compared
-   with those year-ago days (median to median); season_share = the share of the fall that last year did not have.
-   A dip that repeats last year's (a closed month, a summer without heating) gets ~0; without year-ago data it is 1.
+4. Season, with a year of history: post-change days whose day 52 weeks earlier (a few weeks fewer on data of about
+   a year: core.year_ago) lies before the change are compared with those year-ago days (median to median);
+   season_share = the share of the fall that last year did not have. A dip that repeats last year's (a closed
+   month, a summer without heating) gets ~0; without year-ago data it is 1.
 5. Peers: peer_ratio = level_after / peer_level. A fall to far below what similar premises use is more suspicious
    than a fall to a normal level (new tenants, a smaller household): peer weight = PEER_FLOOR + (1 - PEER_FLOOR) /
    (1 + (peer_ratio / PEER_HALF)^2), about 0.92 at 0.2, 0.38 at 1.0; unknown peers count as peer_ratio = PEER_HALF.
@@ -55,12 +56,11 @@ from wattwatch.core.increase import MAD_TO_SIGMA, MIN_LEVEL_KWH, MIN_REL_SPREAD,
 from wattwatch.core.kernels.drop_runs import best_drop_splits, evidence_days, flat_runs, shape_similarities
 from wattwatch.core.kernels.medians import window_medians, year_ago_medians
 from wattwatch.core.runs import first_true, weeks_below
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 MIN_HISTORY_DAYS = 42  # six weeks of normal use define the old level
 MIN_AFTER_DAYS = 28  # four weeks after: a 1-3 week vacation at the very end is not yet a sustained drop
 LOCAL_DAYS = 56  # eight weeks each side of a candidate: a robust level, yet short against a season's swing
-YEAR_DAYS = 364  # 52 weeks: compares the same weekdays
-MIN_YOY_DAYS = 14
 MIN_WEEK_DAYS = 4  # a 7-day median needs four observed days
 RECENT_WEEKS = 4  # "still low now": the last month after the change
 # A week is still low below 3/4 of the way back up: a return to the old level is a return, while a season's swing of
@@ -109,7 +109,7 @@ class DropResult:
     persistence: np.ndarray  # share of whole weeks after the change that are still low (module doc, step 3)
     recent: np.ndarray  # the same share over the last RECENT_WEEKS weeks
     n_days_after: np.ndarray  # int64 observed days after the change
-    yoy_ratio: np.ndarray  # level after / same days 52 weeks earlier; NaN without year-ago data
+    yoy_ratio: np.ndarray  # level after / same days a year earlier (core.year_ago); NaN without year-ago data
     season_share: np.ndarray  # share of the fall that last year did not have (1 without year-ago data)
     peer_ratio: np.ndarray  # level_after / peer_level; NaN when unknown
     flat_days: np.ndarray  # int64 longest flat/zero run (days), 0 if none
@@ -132,14 +132,14 @@ def sustained_drop(
     shape_similarity: np.ndarray | None = None,
     min_history_days: int = MIN_HISTORY_DAYS,
     min_after_days: int = MIN_AFTER_DAYS,
-    year_days: int = YEAR_DAYS,
+    year_days: int | None = None,
     block_rows: int = 8192,
 ) -> DropResult:
     """Theft evidence per row of `kwh_daily` (float[m, d]); see the module doc. Optional: `peer_level` float[m]
     (kWh/day of a typical peer, NaN unknown), `is_block` bool[m, d] (photoperiod block days), `zero_days` bool[m, d]
     (days flagged zero_as_missing), and step 8's shape from `kw_hourly` float[m, d, 24] or already measured by
-    `drop_shape_similarity` (`shape_similarity` float[m], the streaming scan's way). Rows go in blocks of
-    `block_rows`."""
+    `drop_shape_similarity` (`shape_similarity` float[m], the streaming scan's way); `year_days`, the season check's
+    lag (default core.year_ago.year_lag of the number of days). Rows go in blocks of `block_rows`."""
     x = np.asarray(kwh_daily)  # float64 block by block: a float32 input (the night series) is not copied whole
     if x.ndim != 2:
         raise ValueError(f"kwh_daily must be 2-D (meters x days), got shape {x.shape}")
@@ -152,7 +152,7 @@ def sustained_drop(
             raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
     if kw_hourly is not None and np.shape(kw_hourly) != (m, d, 24):
         raise ValueError(f"kw_hourly must have shape {(m, d, 24)}, got {np.shape(kw_hourly)}")
-    params = (min_history_days, min_after_days, year_days)
+    params = (min_history_days, min_after_days, year_lag(d) if year_days is None else year_days)
     parts = []
     for i in range(0, max(m, 1), block_rows):
         rows = slice(i, i + block_rows)
@@ -196,9 +196,9 @@ def _best_drop_split(x: np.ndarray, min_history_days: int, min_after_days: int) 
 
 def _year_ago(x, kk, year_days):
     """Medians of the post-change days (from day kk) whose day `year_days` earlier was observed before the change,
-    and of those year-ago days; NaN where they are fewer than MIN_YOY_DAYS."""
+    and of those year-ago days; NaN where they are fewer than MIN_YEAR_PAIRS."""
     now, ago, n_pairs = year_ago_medians(x, kk, year_days)
-    enough = n_pairs >= MIN_YOY_DAYS
+    enough = n_pairs >= MIN_YEAR_PAIRS
     return np.where(enough, now, np.nan), ago
 
 

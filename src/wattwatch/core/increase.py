@@ -11,7 +11,8 @@ Method, per meter, vectorised over many meters (rows of a meters x days kWh matr
    kW = (after - before) / 24, ratio = after / before, spread = 1.4826 * MAD of the days before (floored),
    z = (after - before) / spread, persistence = share of observed days after k above the midpoint of the levels.
 3. Season check, when a year of history exists: the post-change days that have a day 52 weeks earlier *before the
-   change* are compared with those year-ago days (median to median). season_share = the share of the rise that last
+   change* (a few weeks fewer on data of about a year: core.year_ago) are compared with those year-ago days (median
+   to median). season_share = the share of the rise that last
    year did not have, clipped to [0, 1]: a rise that repeats last year's (heating every winter) gets ~0. Without
    year-ago data season_share = 1 and yoy_ratio is NaN.
 4. Score in [0, 100], a product of terms each in [0, 1] and monotone in its measure, so every condition must hold:
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wattwatch.core.blocks import row_median
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 MAD_TO_SIGMA = 1.4826
 MIN_LEVEL_KWH = 0.24  # 0.01 kW: floor for levels and spreads so that empty or constant histories do not divide by 0
@@ -51,7 +53,7 @@ class IncreaseResult:
     added_kw: np.ndarray
     ratio: np.ndarray
     persistence: np.ndarray  # share of observed days after the change above the midpoint of the two levels
-    yoy_ratio: np.ndarray  # level after / level on the same days 52 weeks earlier; NaN without year-ago data
+    yoy_ratio: np.ndarray  # level after / level on the same days a year earlier (core.year_ago); NaN without year-ago data
     yoy_added_kw: np.ndarray
     season_share: np.ndarray  # share of the rise that last year's same days did not have (1 without year-ago data)
     n_days_after: np.ndarray  # int64 observed days after the change
@@ -87,17 +89,19 @@ def strange_increase(
     min_history_days: int = 42,
     min_after_days: int = 14,
     step_days: int = 1,
-    year_days: int = 364,
-    min_yoy_days: int = 14,
+    year_days: int | None = None,
+    min_yoy_days: int = MIN_YEAR_PAIRS,
     block_rows: int = 8192,
 ) -> IncreaseResult:
     """Score each row of `kwh_daily` (float[meters, days], NaN = not observed) for a lasting rise; see module doc.
 
-    Rows are processed in blocks of `block_rows` so memory stays flat on millions of meters.
+    Rows are processed in blocks of `block_rows` so memory stays flat on millions of meters. `year_days`: the lag
+    of the season check (default: core.year_ago.year_lag of the number of days).
     """
     x = np.asarray(kwh_daily, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"kwh_daily must be 2-D (meters x days), got shape {x.shape}")
+    year_days = year_lag(x.shape[1]) if year_days is None else year_days
     params = (min_history_days, min_after_days, step_days, year_days, min_yoy_days)
     parts = [_block(x[i : i + block_rows], *params) for i in range(0, max(len(x), 1), block_rows)]
     return IncreaseResult(**{name: np.concatenate([p[name] for p in parts]) for name in parts[0]})
@@ -153,7 +157,7 @@ def _block(x, min_history_days, min_after_days, step_days, year_days, min_yoy_da
     with np.errstate(invalid="ignore", divide="ignore"):
         persistence = (after & (x > midpoint[:, None])).sum(axis=1) / n_after
 
-    # Season: post-change days whose day 52 weeks earlier lies before the change (and inside the data).
+    # Season: post-change days whose day a year earlier (year_days) lies before the change (and inside the data).
     kk = np.where(has, k, d)[:, None]
     now = after & (day >= year_days) & (day < kk + year_days)
     now_obs = now & observed

@@ -12,8 +12,9 @@ not: its rise is a step on the change day.
   autumn, about 0 for a lamp block.
 - season_amplitude (meters without a change): the within-series slope times the population curve's 10-90 % range,
   over the meter's mean: the share of the level that swings with the season.
-- year_repeat: when the days after the change have their 52-week-earlier days before the change, the share of the
-  rise that the same days already had a year ago (1 = last winter looked the same).
+- year_repeat: when the days after the change have their 52-week-earlier days before the change (a few weeks fewer
+  on data of about a year: core.year_ago), the share of the rise that the same days already had a year ago (1 =
+  last winter looked the same).
 - paired_rise_share: the rise on those paired days over the rise on all the days after the change (their median's
   over the level before): near 1 when the paired days show the rise, as a pool pump's September does; near 0 when
   they fall after it ended (a grow harvested before the year came round: last year's same days compare with a
@@ -35,12 +36,11 @@ import numpy as np
 from wattwatch.core.blocks import row_median
 from wattwatch.core.kernels.medians import column_ratio_medians, window_medians, year_ago_medians
 from wattwatch.core.kernels.season import off_season_weeks, season_sums, smooth_rows
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 SMOOTH_DAYS = 7  # a whole week: removes the weekly cycle, keeps cold spells
 MIN_SMOOTH_DAYS = 4  # a smoothed day needs 4 observed days of its week
 MIN_SEGMENT_DAYS = 28  # co-movement inside a segment shorter than four weeks is too little to judge
-YEAR_DAYS = 364  # 52 weeks: the same weekday a year earlier
-MIN_YEAR_DAYS = 14
 WEEK_DAYS, MIN_WEEK_DAYS = 7, 4  # the off season's weeks, each judged by its median over 4 or more observed days
 OFF_SEASON_WEEKS = 20  # judged before the change: about five months
 BASE_DAYS = 56  # the level before the change, as in the profile measures
@@ -88,21 +88,22 @@ def season_scores(has, counts, means, products, population) -> dict[str, np.ndar
 
 
 def year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray]:
-    """year_repeat: the share of the rise after the change that the same days 52 weeks earlier (before the change)
+    """year_repeat: the share of the rise after the change that the same days a year earlier (before the change)
     already had; paired_rise_share: how much of the rise those days show; off_season_share and off_season_weeks:
     how many of the weeks before the change the meter spent back under the midpoint of the level before and the level
     now (module doc)."""
     kk = np.where(has, k, x.shape[1])
-    now, then, n_pairs = year_ago_medians(x, kk, YEAR_DAYS)
+    lag = year_lag(x.shape[1])
+    now, then, n_pairs = year_ago_medians(x, kk, lag)
     base = window_medians(x, kk - BASE_DAYS, kk)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((then - base) / (now - base), 0.0, 1.0)
-    valid = has & (n_pairs >= MIN_YEAR_DAYS) & (now - base > 0) & np.isfinite(base)
+    valid = has & (n_pairs >= MIN_YEAR_PAIRS) & (now - base > 0) & np.isfinite(base)
     after = window_medians(x, np.where(valid, kk, x.shape[1]), np.full_like(kk, x.shape[1]))  # judged rows only
     with np.errstate(invalid="ignore", divide="ignore"):
         paired = np.where(valid & (after > base), (now - base) / (after - base), np.nan)
-    # the year-ago days end YEAR_DAYS before the paired days after the change end
-    last_year_end = np.minimum(kk + YEAR_DAYS, x.shape[1]) - YEAR_DAYS
+    # the year-ago days end a lag before the paired days after the change end
+    last_year_end = np.minimum(kk + lag, x.shape[1]) - lag
     off_share, off_weeks = off_season_weeks(x, last_year_end, kk, np.where(valid, (base + now) / 2, np.nan),
                                             WEEK_DAYS, OFF_SEASON_WEEKS, MIN_WEEK_DAYS)
     return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,

@@ -122,11 +122,11 @@ class LookalikeResult:
     season_corr: np.ndarray  # within-segment correlation with the population's seasonal curve
     season_explained: np.ndarray  # share of the rise the season predicts (with a change)
     season_amplitude: np.ndarray  # share of the level swinging with the season (without a change)
-    year_repeat: np.ndarray  # share of the rise the same days had 52 weeks earlier
+    year_repeat: np.ndarray  # share of the rise the same days had a year earlier
     paired_rise_share: np.ndarray  # the rise on those days over the rise on all days after the change
     off_season_share: np.ndarray  # share of the weeks before the change back on the old level's side
     off_season_weeks: np.ndarray  # int64 weeks judged for off_season_share
-    block_year_repeat: np.ndarray  # the photoperiod's share of a new block's days that had it 52 weeks earlier
+    block_year_repeat: np.ndarray  # the photoperiod's share of a new block's days that had it a year earlier
     block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)
     peer_excess_kw: np.ndarray  # mean kW of the average day over a peer-shaped day of its size (NaN: no peers)
     peer_excess_window_h: np.ndarray  # shortest stretch of the day holding 90 % of that excess, h

@@ -35,9 +35,10 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
   burning through every harvest;
 - seasons: a new block (see Onset) whose days had the same block (same anchor, dense) 52 weeks earlier, with the
   weeks between dark, is a season's appliance come back (a pool or irrigation pump each summer): year_repeat = the
-  share of the run's days, among those whose day YEAR_DAYS earlier was observed (at least MIN_YEAR_PAIRS of them),
-  that had the block then; the score keeps 1 - (1 - SEASONAL_KEEP) * year_repeat. A grow's first run has no such
-  days, and a grow older than a year is no new block. Needs more than a year of data.
+  share of the run's days, among those whose day a year earlier was observed (at least MIN_YEAR_PAIRS of them), that
+  had the block then; the score keeps 1 - (1 - SEASONAL_KEEP) * year_repeat. A grow's first run has no such days,
+  and a grow older than a year is no new block. Needs a year of data (core.year_ago: on data of about a year the
+  lag is a few whole weeks short of 52, so that the last weeks pair with the first).
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
 (thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
@@ -69,6 +70,7 @@ from wattwatch.core.blocks import (
 from wattwatch.core.kernels import run_summary as rs
 from wattwatch.core.kernels.anchor_runs import anchor_runs, candidate_slots, dominant_starts
 from wattwatch.core.kernels.run_summary import summarise_runs
+from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 # Photoperiod classes: vegetative 18/6, flowering 12/12 and autoflowers' 20/4, in this order (class index 0, 1, 2).
 # Fitted lengths within PHOTOPERIOD_TOL_HOURS (1.5 h) of a class count as that class: 17-19 h, 11-13 h and 20 h on
@@ -102,8 +104,6 @@ WEEKDAY_SPREAD_HALF = 0.25  # weekday step spread giving half credit (a building
 RUN_FIELDS = ("step", "base", "edge_kw", "contrast", "edge_share", "sharpness", "roughness")  # summarise_runs' order
 NO_CYCLE_DAYS = 112  # 16 weeks: the longest flowering (14 weeks) and two more, with no switch and no harvest gap
 NO_CYCLE_KEEP = 0.3
-YEAR_DAYS = 364  # 52 weeks: the same weekdays a year earlier
-MIN_YEAR_PAIRS = 14  # run days with their day a year earlier observed, before the year's repeat is judged
 SEASONAL_KEEP = 0.3  # a new block that repeats last year's same weeks (module doc: seasons)
 
 
@@ -132,7 +132,7 @@ class PhotoperiodResult:
     weekday_spread: np.ndarray  # float64: largest |weekday median edge / median edge - 1| (buildings' Sundays)
     days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
-    year_repeat: np.ndarray  # float64: share of a new block's run days whose same day 52 weeks earlier had the same
+    year_repeat: np.ndarray  # float64: share of a new block's run days whose same day a year earlier had the same
     # block (a season's appliance, dark in between); 0 where not a new block or under MIN_YEAR_PAIRS such days
     is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
     in_added_load: np.ndarray  # bool: fitted on the load a rise added, beside the premises' own schedule
@@ -191,7 +191,7 @@ def aggregate_days(
     step_cv_half: float = STEP_CV_HALF,
     no_cycle_days: int = NO_CYCLE_DAYS,
     no_cycle_keep: float = NO_CYCLE_KEEP,
-    year_days: int = YEAR_DAYS,
+    year_days: int | None = None,  # default: core.year_ago.year_lag of the number of days
     min_year_pairs: int = MIN_YEAR_PAIRS,
     seasonal_keep: float = SEASONAL_KEEP,
 ) -> PhotoperiodResult:
@@ -224,7 +224,7 @@ def aggregate_days(
     counts, medians, weekday_edges, observed_week, run_week = summarise_runs(
         run, dense, np.asarray(days.observed, dtype=bool), cls, start, dominant,
         np.asarray(days.length, dtype=np.int64), *fields, len(CLASS_HOURS), n_slots, int(gap_min_days),
-        int(switch_window_days), int(switch_min_days), max(int(year_days), 1))
+        int(switch_window_days), int(switch_min_days), max(int(year_lag(d) if year_days is None else year_days), 1))
     halves = (contrast_half, sharpness_half, roughness_half, weekday_spread_half, step_cv_half)
     summary = _summarise(counts, medians, weekday_edges, observed_week, run_week, dominant, slot_hours, persist_days,
                          halves, (no_cycle_days, no_cycle_keep))

@@ -94,7 +94,7 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
     text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
     if p.year_repeat[i] > 0:
         kept = seasons_kept(p.year_repeat[i])
-        text += (f", but {p.year_repeat[i]:.0%} of its days had the same block 52 weeks before, with weeks dark in "
+        text += (f", but {p.year_repeat[i]:.0%} of its days had the same block a year before, with weeks dark in "
                  f"between, as a pool or irrigation pump's season does: counted at {kept:.0%}")
     return Finding("grow_lights", float(fused.lighting[i]), text + ".")
 
@@ -340,7 +340,7 @@ def _season_return_reason(la, i: int) -> str:
                      f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the "
                      "old level")
     if la.block_year_repeat[i] > 0:
-        parts.append(f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it 52 weeks before, dark in "
+        parts.append(f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it a year before, dark in "
                      "between")
     return "; ".join(parts) or "no year-ago days to compare"
 
