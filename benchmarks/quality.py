@@ -206,7 +206,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed for datasets and baselines")
     p.add_argument("--only", choices=DATASETS, help="run one dataset only")
     p.add_argument("--days", type=int, help="days of readings in every dataset (default 400, quick 200); 365 is a "
-                                            "year, too short for any fall to be compared with the year before")
+                                            "year, whose last two weeks alone are compared with the year before")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     p.add_argument("--details", type=int, default=6, help="misranked premises listed per question (0: none)")
     p.add_argument("--workdir", type=Path, help="keep the generated files and databases here (default: temp dir)")
