@@ -12,9 +12,8 @@ Method, per meter, vectorised over many meters (rows of a meters x days kWh matr
    z = (after - before) / spread, persistence = share of observed days after k above the midpoint of the levels.
 3. Season check, when a year of history exists: the post-change days that have a day 52 weeks earlier *before the
    change* (a few weeks fewer on data of about a year: core.year_ago) are compared with those year-ago days (median
-   to median). season_share = the share of the rise that last
-   year did not have, clipped to [0, 1]: a rise that repeats last year's (heating every winter) gets ~0. Without
-   year-ago data season_share = 1 and yoy_ratio is NaN.
+   to median). season_share = the share of the rise that last year did not have, clipped to [0, 1]: a rise that
+   repeats last year's (heating every winter) gets ~0. Without year-ago data season_share = 1 and yoy_ratio is NaN.
 4. Score in [0, 100], a product of terms each in [0, 1] and monotone in its measure, so every condition must hold:
        100 * (1 - exp(-z / 4))                  robust size against the meter's own day-to-day noise
            * (1 - exp(-log2(ratio)))            relative size (0 for no rise or a drop; 0.63 at 2x)
@@ -53,7 +52,7 @@ class IncreaseResult:
     added_kw: np.ndarray
     ratio: np.ndarray
     persistence: np.ndarray  # share of observed days after the change above the midpoint of the two levels
-    yoy_ratio: np.ndarray  # level after / level on the same days a year earlier (core.year_ago); NaN without year-ago data
+    yoy_ratio: np.ndarray  # level after / level on the same days a year earlier (core.year_ago); NaN without them
     yoy_added_kw: np.ndarray
     season_share: np.ndarray  # share of the rise that last year's same days did not have (1 without year-ago data)
     n_days_after: np.ndarray  # int64 observed days after the change
