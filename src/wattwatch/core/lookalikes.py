@@ -274,11 +274,12 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
     rise = presence * has
     added_timer = _timer(v["added_window_h"], v["added_flatness"])
     peer_timer = _timer(v["peer_excess_window_h"], v["peer_excess_flatness"]) * ramp(v["peer_excess_kw"], 0.1, 0.3)
-    likelihood["timed_load"] = (rise * added_timer + (1 - rise) * peer_timer) * (1 - named)
+    by_rise, by_peers = rise * added_timer, (1 - rise) * peer_timer
+    likelihood["timed_load"] = (by_rise + by_peers) * (1 - named)
     measures = {f.name: v[f.name] for f in fields(LookalikeResult) if f.name in v}
     return LookalikeResult(
         **likelihood, **measures, change_day=k.astype(np.int64), weekday_night_ratio=night_ratio,
-        is_agricultural=agricultural, timed_by_peers=(1 - rise) * peer_timer > rise * added_timer,
+        is_agricultural=agricultural, timed_by_peers=by_peers > by_rise,
     )
 
 
