@@ -606,6 +606,28 @@ def test_a_seasonal_return_needs_the_months_between_back_at_the_old_level():
     assert np.all(told.seasonal_return == 1.0)
 
 
+def test_a_year_repeat_counts_as_heating_only_with_the_months_between_off():
+    """Heating is seasonal; a load the same days had a year earlier is a season only when it was off in between. A
+    flat load on last winter, off all summer and back (a heater) is heating; the same load on through the summer but
+    for a six-week break before its rise (a grow older than the data, harvested) repeats last year as much, but no
+    season explains it. Ordinary homes make up the population whose curve is the season's thermometer."""
+    rng = np.random.default_rng(3)
+    temp = temperature(rng)
+    day = np.arange(N_DAYS)
+    homes = np.stack([household(rng, temp) for _ in range(16)])
+    load = rng.uniform(1.0, 2.5, 8)[:, None, None] * np.ones((8, N_DAYS, 24))
+    seasonal = homes[:8] + load * ((day < 122) | (day >= 366))[None, :, None]
+    running = homes[8:] + load * ((day < 322) | (day >= 366))[None, :, None]
+    plain = np.stack([household(rng, temp) for _ in range(40)])
+    every = np.concatenate([seasonal, running, plain])
+    k = np.r_[np.full(16, 366), np.full(40, -1)]
+    res = lookalike_evidence(every.sum(axis=2), every, np.zeros(len(every), int), FIRST_WEEKDAY, change_day=k)
+    heater, grow = slice(0, 8), slice(8, 16)
+    assert np.all(res.year_repeat[heater] > 0.8) and np.all(res.year_repeat[grow] > 0.8)  # both repeat last year
+    assert np.all(res.off_season_share[grow] <= 0.3) and np.all(res.block_share[:16] == 0)
+    assert np.median(res.heating[heater]) >= 0.8 and np.all(res.heating[grow] == 0)
+
+
 def test_with_a_year_of_data_a_seasonal_return_is_judged_on_its_first_weeks():
     """Exactly a year of data (365 days, June to June) reaches back 52 weeks for one day only: the return is judged
     two weeks short of 52 (core.year_ago), the last 15 days against the first. A pump on through the first five weeks

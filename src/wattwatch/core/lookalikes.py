@@ -15,8 +15,11 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
               Saturdays (r(n, 2, 4)) * prior (1 commercial/industrial, SHIFT_OTHER_PRIOR otherwise)
 - heating     seasonal * not a block (1 - r(block share, .4, .7)), where seasonal =
               max(r(|season_corr|, .3, .7) * r(season_explained, .15, .35) [or r(season_amplitude, .15, .4) without
-              a change], r(year_repeat, .3, .7)); a heater bought this winter makes a step the season alone does not
-              predict, so a fifth of the rise explained already counts (a lamp block's is near 0)
+              a change], r(year_repeat, .3, .7) * off season); a heater bought this winter makes a step the season
+              alone does not predict, so a fifth of the rise explained already counts (a lamp block's is near 0).
+              Off season = r(off_season_share, .5, .8) * r(off_season_weeks, 4, 8): a year repeat is a season's
+              only when the months between were back at the old level (a grow older than the data repeats last
+              year's weeks too, but ran through the summer: on monthly reads nothing else tells them apart)
 - growth      the week keeps its shape (r(shape_corr, .85, .95)) * the hourly after/before ratio is uniform
               (1 - r(ratio_spread, .08, .15)) * the added week follows the old one (r(added_shape_corr, .3, .6); loose,
               because a change day found in the middle of a gradual ramp leaves part of the rise in "before")
@@ -246,7 +249,9 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
     has = k >= 0
     presence = np.where(has, ramp(v["rise_ratio"], 1.1, 1.3) * ramp(v["added_kw"], 0.1, 0.3), 1.0)
     follows = np.where(has, ramp(v["season_explained"], 0.15, 0.35), ramp(v["season_amplitude"], 0.15, 0.4))
-    seasonal = np.maximum(ramp(np.abs(v["season_corr"]), 0.3, 0.7) * follows, ramp(v["year_repeat"], 0.3, 0.7))
+    off_season = ramp(v["off_season_share"], 0.5, 0.8) * ramp(v["off_season_weeks"], 4, 8)
+    seasonal = np.maximum(ramp(np.abs(v["season_corr"]), 0.3, 0.7) * follows,
+                          ramp(v["year_repeat"], 0.3, 0.7) * off_season)
     share = v["ev_day_share"]
     spread = np.fmax(v["ev_start_spread_h"], v["ev_hours_spread_h"])
     with np.errstate(invalid="ignore", divide="ignore"):
