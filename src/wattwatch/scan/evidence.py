@@ -9,6 +9,7 @@ peer levels, feeder balance, sales.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Callable
@@ -51,6 +52,7 @@ from wattwatch.settings import Settings
 if TYPE_CHECKING:  # splink loads only when there are sales to link (gather_evidence)
     from wattwatch.linkage import LinkageSettings, LinkResult
 
+THEFT_THREADS = 2  # the night and the switched falls' threads (gather_evidence)
 CHUNK_CELLS = 4_000_000  # meter-days x 24 hours per chunk of the per-meter stage: ~32 MB per hourly array
 MeterProgress = Callable[[int], None]
 Step = Callable[[str], None]
@@ -144,36 +146,32 @@ def gather_evidence(
     per_meter = _with_billing_meters(ctx, daily, out, info)
     increase = IncreaseResult(**{f.name: per_meter[INCREASE + f.name] for f in dataclasses.fields(IncreaseResult)})
     lighting = PhotoperiodResult(**{name: per_meter[LIGHTING + name] for name in LIGHTING_FIELDS}, days=None)
-    peers = peer_scores(daily.kwh, per_meter["peer_features"], info.category, info.city, info.floor_area_m2,
-                        info.contracted_kw, day_kw=per_meter.pop("peer_day"))
-    step("peers")
-    measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
-    population = population_curve(daily.kwh)
-    lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
-                                  lighting.year_repeat, peers)
-    step("look-alikes")
-    drop = sustained_drop(
-        daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,
-        shape_similarity=per_meter["drop_shape_similarity"], min_history_days=settings.min_history_days,
-    )
-    absence = ordinary_absence(
-        daily.kwh, daily.zero_days, drop.change_day, drop.flat_start, drop.flat_days, drop.level_before
-    )
-    # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
-    judged = np.where(drop.drop_score > 0, drop.change_day, -1)
-    seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
-    # no peers: a group's night levels are not measured, and the night fall is weighed against the meter's own nights;
-    # its seasons are the nights' own (a heat pump or storage heater runs at night in winter): the population's
-    # night curve, judged as the day's fall is
-    night = per_meter.pop(NIGHT_KWH)
-    night_drop = sustained_drop(night, zero_days=daily.zero_days, min_history_days=settings.min_history_days)
-    judged = np.where(night_drop.drop_score > 0, night_drop.change_day, -1)
-    night_seasonal = seasonal_fall(night, daily.zero_days, population_curve(night), judged, night_drop.level_after)
-    del night
-    # the switched fall is judged at its own change day (the low envelope's), by the same seasons as the day's fall
-    switched = switched_fall(daily.kwh, peer_level=peers.peer_level_kwh_day, min_history_days=settings.min_history_days)
-    judged = np.where(switched.factor > 0, switched.fall.change_day, -1)
-    switched_seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, switched.fall.level_after)
+    # The night-only fall needs neither peers nor look-alikes, and the switched fall needs only the peers: their
+    # compiled kernels release the GIL, so they run in threads beside the driver's other steps (a driver has the
+    # workers' cores free by now). Each reads only its own inputs: the results are those of one thread.
+    with ThreadPoolExecutor(max_workers=THEFT_THREADS) as pool:
+        night = pool.submit(night_fall, per_meter.pop(NIGHT_KWH), daily.zero_days, settings.min_history_days)
+        peers = peer_scores(daily.kwh, per_meter["peer_features"], info.category, info.city, info.floor_area_m2,
+                            info.contracted_kw, day_kw=per_meter.pop("peer_day"))
+        step("peers")
+        population = population_curve(daily.kwh)
+        switched = pool.submit(switched_fall_judged, daily.kwh, daily.zero_days, peers.peer_level_kwh_day, population,
+                               settings.min_history_days)
+        measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
+        lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
+                                      lighting.year_repeat, peers)
+        step("look-alikes")
+        drop = sustained_drop(
+            daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,
+            shape_similarity=per_meter["drop_shape_similarity"], min_history_days=settings.min_history_days,
+        )
+        absence = ordinary_absence(
+            daily.kwh, daily.zero_days, drop.change_day, drop.flat_start, drop.flat_days, drop.level_before
+        )
+        # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
+        judged = np.where(drop.drop_score > 0, drop.change_day, -1)
+        seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
+        (night_drop, night_seasonal), (switched, switched_seasonal) = night.result(), switched.result()
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -195,6 +193,25 @@ def gather_evidence(
     return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
                     night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, feeder, links,
                     purchases)
+
+
+def night_fall(night: np.ndarray, zero_days: np.ndarray, min_history_days: int) -> tuple[DropResult, SeasonalFall]:
+    """The drop of the night hours' own daily series and how well its seasons explain it. No peers: a group's night
+    levels are not measured, so the night fall is weighed against the meter's own nights; its seasons are the
+    nights' own (a heat pump or storage heater runs at night in winter): the population's night curve, judged as
+    the day's fall is."""
+    drop = sustained_drop(night, zero_days=zero_days, min_history_days=min_history_days)
+    judged = np.where(drop.drop_score > 0, drop.change_day, -1)
+    return drop, seasonal_fall(night, zero_days, population_curve(night), judged, drop.level_after)
+
+
+def switched_fall_judged(kwh: np.ndarray, zero_days: np.ndarray, peer_level: np.ndarray, population: np.ndarray,
+                         min_history_days: int) -> tuple[SwitchedFall, SeasonalFall]:
+    """The switched fall (core.switching) and how well the premises' own seasons explain it, judged at its own
+    change day (the low envelope's), by the same seasons as the day's fall."""
+    switched = switched_fall(kwh, peer_level=peer_level, min_history_days=min_history_days)
+    judged = np.where(switched.factor > 0, switched.fall.change_day, -1)
+    return switched, seasonal_fall(kwh, zero_days, population, judged, switched.fall.level_after)
 
 
 def _daily_matrix(engine: Engine, meters: MeterTable, ctx: StageContext, out: dict[str, np.ndarray]) -> DailyMatrix:
