@@ -249,7 +249,8 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
     has = k >= 0
     presence = np.where(has, ramp(v["rise_ratio"], 1.1, 1.3) * ramp(v["added_kw"], 0.1, 0.3), 1.0)
     follows = np.where(has, ramp(v["season_explained"], 0.15, 0.35), ramp(v["season_amplitude"], 0.15, 0.4))
-    off_season = ramp(v["off_season_share"], 0.5, 0.8) * ramp(v["off_season_weeks"], 4, 8)
+    judged_weeks = ramp(v["off_season_weeks"], 4, 8)  # enough weeks before the change to judge an off season
+    off_season = ramp(v["off_season_share"], 0.5, 0.8) * judged_weeks
     seasonal = np.maximum(ramp(np.abs(v["season_corr"]), 0.3, 0.7) * follows,
                           ramp(v["year_repeat"], 0.3, 0.7) * off_season)
     share = v["ev_day_share"]
@@ -272,7 +273,7 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
         "greenhouse": agricultural * ramp(v["block_share"], 0.15, 0.4),
     }
     level_return = ramp(v["year_repeat"], 0.7, 0.95) * ramp(v["paired_rise_share"], 0.5, 0.8) \
-        * ramp(v["off_season_share"], 0.8, 0.95) * ramp(v["off_season_weeks"], 4, 8) * presence * has
+        * ramp(v["off_season_share"], 0.8, 0.95) * judged_weeks * presence * has
     likelihood["seasonal_return"] = np.maximum(level_return, ramp(v["block_year_repeat"], 0.3, 0.7))
     named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"],
                                likelihood["seasonal_return"]])

@@ -4,8 +4,7 @@ core.drop compares a fall with the same days a year earlier, but only where the 
 days after the change (core.year_ago); with less than a year of data it never does, and with a year it compares only
 the last two weeks. Then the end of the heating season (a heat pump or storage heaters switched off in spring), a
 school's or a university's summer and a greenhouse's lamps off for the summer all look like a bypass fitted in
-spring. Two signs tell such a fall from one that nothing but a bypass
-explains, each from the meter's own series:
+spring. Two signs tell such a fall from one that nothing but a bypass explains, each from the meter's own series:
 
 - seasonal share: the share of the fall that the meter's co-movement with the population's season curve predicts
   (core.lookalike_season's season_explained at the fall's change day: the population is the thermometer). A heat
