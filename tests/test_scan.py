@@ -340,3 +340,6 @@ def test_a_pool_pump_back_with_its_summer_is_named_and_ranks_below_a_grow(tmp_pa
     assert re.search(r"an appliance back with its season \(a pool or irrigation pump, air conditioning\) \(the same "
                      r"weeks a year before had \d+% of the rise; \d+% of the \d+ weeks before it at the old level\)",
                      ruled_out), grown["explanation"]
+    # heating was judged on both of its measures: the season's correlation and last year's same weeks
+    assert re.search(r"electric heating/cooling \(correlation with the season -?\d\.\d\d; the same weeks a year before "
+                     r"had \d+% of the rise; \d+% of the \d+ weeks before it at the old level\)", ruled_out), ruled_out

@@ -314,7 +314,7 @@ def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
                                         f"flatness {_num(la.added_flatness[i], '.2f')} (mining is flat 24/7)"),
         "EV charging": (la.ev[i], f"charging-like sessions on {_num(la.ev_day_share[i], '.0%')} of days"),
         "night shift": (la.night_shift[i], f"weekday/weekend night ratio {_num(la.weekday_night_ratio[i], '.2f')}"),
-        "electric heating/cooling": (la.heating[i], f"correlation with the season {_num(la.season_corr[i], '.2f')}"),
+        "electric heating/cooling": (la.heating[i], _heating_reason(la, i)),
         GROWTH: (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
         "an appliance on a timer (storage or water heater, a pump, an EV)": (la.timed_load[i], _timer_reason(la, i)),
         SEASONAL_RETURN: (la.seasonal_return[i], _season_return_reason(la, i)),
@@ -331,14 +331,26 @@ def _timer_reason(la, i: int) -> str:
     return f"{load} fits in {_num(window, '.1f')} h of the day; lamps burn 12 h or more"
 
 
+def _heating_reason(la, i: int) -> str:
+    """Heating follows the season, or repeats last year's weeks with the months between off (core.lookalikes): both
+    measures, the second where it was taken."""
+    corr = f"correlation with the season {_num(la.season_corr[i], '.2f')}"
+    return "; ".join([corr, _year_repeat_reason(la, i)]) if not math.isnan(la.year_repeat[i]) else corr
+
+
+def _year_repeat_reason(la, i: int) -> str:
+    """The rise's level the same weeks a year before, and how many of the weeks before the rise were at the old level
+    (an off season)."""
+    return (f"the same weeks a year before had {la.year_repeat[i]:.0%} of the rise; "
+            f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the old level")
+
+
 def _season_return_reason(la, i: int) -> str:
     """What the seasonal return measured: the rise's level a year before and the weeks before it, and the block's
     days a year before, each where it was measured (the likelihood takes the larger of the two)."""
     parts = []
     if not math.isnan(la.year_repeat[i]):
-        parts.append(f"the same weeks a year before had {la.year_repeat[i]:.0%} of the rise; "
-                     f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the "
-                     "old level")
+        parts.append(_year_repeat_reason(la, i))
     if la.block_year_repeat[i] > 0:
         parts.append(f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it a year before, dark in "
                      "between")
