@@ -147,7 +147,8 @@ def numpy_summarise_runs(run, dense, observed, cls, start, dominant, length, ste
                              axis=1)
     counts = [n_block, first, last, in_span.sum(axis=1), n_gap, main_class, main.sum(axis=1),
               np.sum(np.where(main, offset, 0), axis=1), steady, _switch_day(run, cls, switch_window, switch_min_days),
-              _days_without_before(run, dense, observed), *_year_pairs(run, dense, observed, year_days)]
+              _days_without_before(run, dense, observed), *_year_pairs(run, dense, observed, year_days),
+              _dense_days_before(run, dense)]
     assert len(counts) == rs.N_COUNTS and len(medians) == rs.N_MEDIANS
     return (np.stack(counts).astype(np.int64), np.stack(medians).reshape(rs.N_MEDIANS, m), weekday_edges,
             observed_week, run_week)
@@ -172,6 +173,12 @@ def _days_without_before(run, dense, observed):
     last_before = np.where(earlier.any(axis=1), d - 1 - _first_true(earlier[:, ::-1]), -1)
     between = observed & (day > last_before[:, None]) & (day < first[:, None])
     return np.where(first >= 0, between.sum(axis=1), 0)
+
+
+def _dense_days_before(run, dense):
+    """Days of the same block (dense) before the run's first day: an earlier run of it."""
+    first = _first_true(run)
+    return np.where(first >= 0, np.sum(dense & (np.arange(run.shape[1]) < first[:, None]), axis=1), 0)
 
 
 def _gap_lengths(run, span):

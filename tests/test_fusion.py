@@ -7,6 +7,7 @@ import pytest
 
 from wattwatch.core import fusion as F
 from wattwatch.core.fusion import fuse
+from wattwatch.core.photoperiod import SEASONAL_KEEP
 
 
 def random_inputs(rng, m=40, d=120):
@@ -19,6 +20,7 @@ def random_inputs(rng, m=40, d=120):
         is_billing=rng.random(m) < 0.2,
         new_block=rng.random(m) < 0.5,
         lighting_score=nan_some(rng.random(m) * (rng.random(m) < 0.5)),
+        block_season=np.where(rng.random(m) < 0.2, rng.random(m), 0.0),
         first_block_day=first_block,
         lamp_kw=rng.gamma(2.0, 2.0, m),
         coincides_with_block=rng.random(m) < 0.1,
@@ -68,6 +70,10 @@ def naive_fuse(x, i):
     lookalike = max(z(v) for v in x["lookalikes"][i])
     # a rise that began with the lamps: only a grown business's hours or last year's season explain it
     explained = max(growth, clip(x["seasonal_return"][i])) if coherent else lookalike
+    # ... and the block that began the rise keeps what the rise's season leaves it, beyond its own season's share
+    own = clip(x["block_season"][i])
+    season = max(own, clip(x["seasonal_return"][i])) if coherent else own
+    lighting *= (1 - (1 - SEASONAL_KEEP) * season) / (1 - (1 - SEASONAL_KEEP) * own)
     increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     if not (x["is_billing"][i] or coherent):  # coherent includes kit bought just before the rise
@@ -131,7 +137,8 @@ def one(**overrides):
     x = random_inputs(np.random.default_rng(1), m=1, d=100)
     quiet = dict(
         category=np.array([0]), is_billing=np.array([False]), new_block=np.array([False]),
-        lighting_score=np.array([0.0]), first_block_day=np.array([-1]), coincides_with_block=np.array([False]),
+        lighting_score=np.array([0.0]), block_season=np.array([0.0]), first_block_day=np.array([-1]),
+        coincides_with_block=np.array([False]),
         increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
         purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
         lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), seasonal_return=np.array([0.0]),
@@ -176,9 +183,10 @@ def test_business_growth_discounts_even_a_rise_that_began_with_a_block():
     assert grown.score[0] < 0.5 * lamps.score[0]
 
 
-def test_a_season_come_back_discounts_a_rise_that_began_with_a_block_but_not_the_block():
+def test_a_season_come_back_discounts_a_rise_that_began_with_a_block_and_the_block_once():
     """A pool pump each summer: its rise began with its block, yet the same weeks a year earlier had both. The
-    look-alike discounts the rise and the use above peers; the block keeps what the photoperiod left it."""
+    look-alike discounts the rise and the use above peers, and the block as a season's (once: where the photoperiod
+    already took it for one, the block keeps what the photoperiod left it)."""
     rise = dict(increase_score=[80.0], increase_change_day=[50], lighting_score=[0.3], first_block_day=[55],
                 new_block=[True], peer_score=[0.5])
     lamps = one(**rise)
@@ -186,8 +194,13 @@ def test_a_season_come_back_discounts_a_rise_that_began_with_a_block_but_not_the
     assert lamps.coherent[0] and pump.coherent[0]
     assert pump.increase[0] == pytest.approx(0.1 * lamps.increase[0])
     assert pump.peers[0] == pytest.approx(0.1 * lamps.peers[0])
-    assert pump.lighting[0] == pytest.approx(lamps.lighting[0])
+    kept = 1 - (1 - SEASONAL_KEEP) * 0.9
+    assert pump.lighting[0] == pytest.approx(kept * lamps.lighting[0]) and pump.season_kept[0] == pytest.approx(kept)
     assert pump.grow[0] < lamps.grow[0]
+    seen = one(**rise, lookalikes=[[0, 0, 0, 0, 0.9]], seasonal_return=[0.9], block_season=[0.9])
+    assert seen.lighting[0] == pytest.approx(lamps.lighting[0]) and seen.season_kept[0] == 1.0
+    later = one(**{**rise, "increase_change_day": [150]}, lookalikes=[[0, 0, 0, 0, 0.9]], seasonal_return=[0.9])
+    assert not later.coherent[0] and later.lighting[0] == pytest.approx(lamps.lighting[0])  # another rise's season
     no_block = one(increase_score=[80.0], increase_change_day=[50], lookalikes=[[0, 0, 0, 0, 0.9]],
                    seasonal_return=[0.9])  # not coherent: the look-alikes' largest explains it, as for any other
     assert no_block.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_KEEP)

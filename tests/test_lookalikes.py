@@ -20,7 +20,7 @@ from wattwatch.core.lookalike_profiles import added_load, energy_window_hours, p
 from wattwatch.core.lookalike_season import population_curve, season_measures
 from wattwatch.core.lookalikes import MARKED_MIN_SCORE, NAMES, lamp_days, lookalike_evidence
 from wattwatch.core.peers import peer_outlier
-from wattwatch.core.photoperiod import detect_photoperiod
+from wattwatch.core.photoperiod import block_season, detect_photoperiod
 
 N_DAYS = 420
 FIRST_WEEKDAY = 3
@@ -499,8 +499,9 @@ def evidence():
     blocks = lamp_days(lamps.is_block, lamps.score)  # as the scan passes them
     peers = peer_outlier(daily, hourly, category, np.zeros(len(daily), int), np.full(len(daily), np.nan),
                          np.full(len(daily), np.nan), first_weekday=FIRST_WEEKDAY)
-    return (lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks,
-                               block_year_repeat=lamps.year_repeat, peers=peers), category, labels)
+    season = block_season(lamps.year_repeat, lamps.back_after_dark)
+    return (lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks, block_season=season,
+                               peers=peers), category, labels)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -602,7 +603,7 @@ def test_a_seasonal_return_needs_the_months_between_back_at_the_old_level():
     assert np.median(res.seasonal_return[pump]) >= 0.8 and np.all(res.seasonal_return[grow] == 0)
     # the photoperiod's own finding that a lamp-like block came back on last year's weeks counts on its own
     told = lookalike_evidence(both.sum(axis=2), both, np.zeros(len(both), int), FIRST_WEEKDAY, change_day=k,
-                              block_year_repeat=np.full(len(both), 0.8))
+                              block_season=np.full(len(both), 0.8))
     assert np.all(told.seasonal_return == 1.0)
 
 

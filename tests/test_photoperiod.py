@@ -801,9 +801,31 @@ def test_a_pumps_second_summer_counts_for_less_than_a_grow_started_then():
     found = detect_photoperiod(pumps_and_lamps(30, 450, 60, 364), 1.0)
     assert list(found.first_block_day) == [364, 364, 364] and found.new_block.all()
     assert found.year_repeat[0] >= 0.6 and found.year_repeat[1] == 0.0 and found.year_repeat[2] == 0.0  # 60 of 86
-    kept = 1 - (1 - SEASONAL_KEEP) * found.year_repeat[0]
+    # the first summer's 60 days, then 304 dark: also a return after a dark season, which counts in full
+    assert list(found.back_after_dark) == [True, False, False]
+    kept = 1 - (1 - SEASONAL_KEEP) * max(found.year_repeat[0], 1.0)
     assert found.score[0] == pytest.approx(found.score[1] * kept, rel=0.1)  # the backgrounds differ a little
     assert found.score[0] < 0.6 * found.score[2] <= found.score[1]  # no earlier summer: no discount
+    only_year = detect_photoperiod(pumps_and_lamps(30, 450, 60, 364), 1.0, dark_season_days=400)
+    assert not only_year.back_after_dark.any()
+    assert only_year.score[0] == pytest.approx(found.score[0] / kept * (1 - (1 - SEASONAL_KEEP) * found.year_repeat[0]))
+
+
+@pytest.mark.parametrize(("first_summer_end", "back", "returned"), [
+    (30, 200, True),  # a month of last summer's pump, 170 days dark: back with its season
+    (30, 140, False),  # 110 days dark: no off season (a grower's break can be that long)
+    (14, 200, False),  # two weeks before: no earlier run worth the name
+])
+def test_a_block_back_after_a_dark_season_counts_as_a_season_without_a_year_to_compare(first_summer_end, back,
+                                                                                       returned):
+    """Under a year of data (300 days) there is no year before to compare, but a pump seen at the data start that
+    comes back after months dark is its season's: counted at SEASONAL_KEEP, as a year repeat is."""
+    found = detect_photoperiod(pumps_and_lamps(32, 300, first_summer_end, back), 1.0)
+    assert list(found.first_block_day) == [back] * 3 and found.new_block.all() and not found.year_repeat.any()
+    assert found.earlier_block_days[0] == pytest.approx(first_summer_end, abs=3) and found.earlier_block_days[1] == 0
+    assert list(found.back_after_dark) == [returned, False, False]
+    kept = SEASONAL_KEEP if returned else 1.0
+    assert found.score[0] == pytest.approx(found.score[1] * kept, rel=0.15)  # the backgrounds differ a little
 
 
 def test_with_a_year_of_data_the_last_weeks_are_compared_with_the_first():

@@ -7,8 +7,9 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
   business's own opening hours grown past the detector's gates, and growth discounts the block and the rise alike;
   and a seasonal return: when the rise was already there the same weeks a year before, with the months between back
   at the old level (a pool pump each summer), the block that began with it is that appliance's, and the look-alike
-  discounts the rise and the use against peers (the block itself is discounted by the photoperiod's own year
-  repeat).
+  discounts the rise and the use against peers; the block itself, which the photoperiod already discounts for
+  coming back with its own season (core.photoperiod.block_season), then keeps what that season would leave it
+  (seasons_kept of the seasonal return, where that exceeds the block's own season).
   Evidence is combined as independent signs ("noisy OR": 1 - prod(1 - w_i * e_i)), so two moderate signs outweigh
   one, and no single weak sign reaches the top.
 - theft: is energy being taken past the meter? A sustained drop (of the whole day, of the night hours alone: a
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wattwatch.core.night_band import NIGHT_HOURS_PER_DAY
+from wattwatch.core.photoperiod import seasons_kept
 from wattwatch.schema import CATEGORIES
 
 RESIDENTIAL = CATEGORIES.index("residential")
@@ -120,6 +122,8 @@ class FusedScores:
     flat: np.ndarray
     feeder: np.ndarray
     new_block: np.ndarray  # bool: the lamp block appeared after weeks without it
+    season_kept: np.ndarray  # share of the lamp evidence kept because the rise that began with the block is a
+    # season's return beyond what the block's own season says (1: not so)
     coherent: np.ndarray  # bool: the increase began when the lamp block did, or just after grow kit was bought
     lookalike: np.ndarray  # [0, 1] the strongest non-greenhouse look-alike likelihood
     greenhouse: np.ndarray  # [0, 1]
@@ -140,6 +144,7 @@ def fuse(
     category: np.ndarray,
     is_billing: np.ndarray,
     lighting_score: np.ndarray,
+    block_season: np.ndarray,
     new_block: np.ndarray,
     first_block_day: np.ndarray,
     lamp_kw: np.ndarray,
@@ -190,6 +195,10 @@ def fuse(
     # (and the lamps are not a grown business's own hours, nor an appliance back with last year's season: module doc).
     seasonal_return = np.clip(np.nan_to_num(seasonal_return), 0.0, 1.0)
     explained = np.where(coherent, np.maximum(growth, seasonal_return), lookalike)
+    own_season = np.clip(np.nan_to_num(block_season), 0.0, 1.0)
+    season_kept = seasons_kept(np.where(coherent, np.maximum(own_season, seasonal_return), own_season)) \
+        / seasons_kept(own_season)
+    lighting = lighting * season_kept
     increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
     clarity = has_block * np.clip((np.nan_to_num(lighting_score) - COHERENT_MIN_LIGHTING)
                                   / (CLEAR_BLOCK_LIGHTING - COHERENT_MIN_LIGHTING), 0.0, 1.0)
@@ -235,7 +244,7 @@ def fuse(
         score=score, grow_score=grow * scale, theft_score=theft * scale, grow=grow, theft=theft, lighting=lighting, increase=increase,
         peers=peers, purchases=purchases, drop=drop, night_drop=night_drop, switched_drop=switched_drop, flat=flat,
         feeder=np.nan_to_num(feeder_score),
-        new_block=new_block, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
+        new_block=new_block, season_kept=season_kept, coherent=coherent, lookalike=lookalike, greenhouse=greenhouse,
         bypass_with_lights=bypass_with_lights, lamp_kw=np.where(has_block, lamp_kw, np.nan),
         unmetered_kwh_day=unmetered,
     )

@@ -42,9 +42,10 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
               r(paired_rise_share, .5, .8), not days after a grow's harvest) * the months before were spent back
               at the old level (r(share of weeks, .8, .95) over r(weeks, 4, 8): a grow older than the data repeats
               its own lamps a year on too, but ran in between) * a real rise (with a change day only); or the
-              photoperiod detector's own finding that the lamp-like block came back on last year's weeks, dark in
-              between (r(block_year_repeat, .3, .7)). It discounts even a rise that began with a lamp
-              block: that block is the season's appliance, not a grow's (fusion).
+              photoperiod detector's own finding that the lamp-like block came back with its season: on last
+              year's weeks, or after months dark since an earlier run (r(block_season, .3, .7)). It discounts
+              even a rise that began with a lamp block: that block is the season's appliance, not a grow's
+              (fusion).
 "a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists, 1 otherwise (the measures
 then describe the whole recent load). Block share = the larger of a proxy from the added profile,
 r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
@@ -129,7 +130,8 @@ class LookalikeResult:
     paired_rise_share: np.ndarray  # the rise on those days over the rise on all days after the change
     off_season_share: np.ndarray  # share of the weeks before the change back on the old level's side
     off_season_weeks: np.ndarray  # int64 weeks judged for off_season_share
-    block_year_repeat: np.ndarray  # the photoperiod's share of a new block's days that had it a year earlier
+    block_season: np.ndarray  # the photoperiod's block_season: a new block back on last year's weeks or after a dark
+    # season (core.photoperiod.block_season)
     block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)
     peer_excess_kw: np.ndarray  # mean kW of the average day over a peer-shaped day of its size (NaN: no peers)
     peer_excess_window_h: np.ndarray  # shortest stretch of the day holding 90 % of that excess, h
@@ -156,7 +158,7 @@ def lookalike_evidence(
     *,
     change_day: np.ndarray | None = None,
     is_block: np.ndarray | None = None,
-    block_year_repeat: np.ndarray | None = None,
+    block_season: np.ndarray | None = None,
     peers: PeerResult | None = None,
     block_rows: int = BLOCK_ROWS,
 ) -> LookalikeResult:
@@ -164,7 +166,7 @@ def lookalike_evidence(
 
     kwh_daily [m, d], kw_hourly [m, d, 24] (NaN for billing meters: only the season measures then exist),
     category int[m]; change_day int[m] (-1 = none; default: strange_increase's change day); is_block bool[m, d]
-    from the photoperiod detector (default: a profile proxy); block_year_repeat float[m], its year_repeat (default:
+    from the photoperiod detector (default: a profile proxy); block_season float[m], its block_season (default:
     none measured); peers: core.peers' result for these meters (default: no use above peers measured). The population
     curve uses all rows of kwh_daily."""
     x = np.asarray(kwh_daily, dtype=np.float64)
@@ -173,7 +175,7 @@ def lookalike_evidence(
         raise ValueError(f"kwh_daily must be [m, d] and kw_hourly [m, d, 24], got {x.shape} and {hourly.shape}")
     k = strange_increase(x).change_day if change_day is None else np.asarray(change_day, dtype=np.int64)
     measured = hourly_measures(x, hourly, first_weekday, k, is_block, block_rows)
-    return lookalike_scores(x, measured, category, k, population_curve(x), block_year_repeat, peers)
+    return lookalike_scores(x, measured, category, k, population_curve(x), block_season, peers)
 
 
 def lamp_days(is_block: np.ndarray, lamp_score: np.ndarray) -> np.ndarray:
@@ -211,20 +213,20 @@ def hourly_measures(
 
 def lookalike_scores(
     kwh_daily: np.ndarray, measured: dict[str, np.ndarray], category: np.ndarray, change_day: np.ndarray,
-    population: np.ndarray, block_year_repeat: np.ndarray | None = None,
+    population: np.ndarray, block_season: np.ndarray | None = None,
     peers: PeerResult | None = None,
 ) -> LookalikeResult:
     """The population part: season measures against `population` (the population curve of all rows of kwh_daily:
-    core.lookalike_season.population_curve), then the likelihoods. `block_year_repeat` is the photoperiod
-    detector's year_repeat per meter, `peers` core.peers' result, whose days give the use above peers
+    core.lookalike_season.population_curve), then the likelihoods. `block_season` is the photoperiod
+    detector's block_season per meter, `peers` core.peers' result, whose days give the use above peers
     (core.lookalike_profiles.peer_excess); None: not measured."""
     x = np.asarray(kwh_daily, dtype=np.float64)
     k = usable_change_day(change_day, x.shape[1])
     unmeasured = np.full(len(x), np.nan)
-    repeat = unmeasured if block_year_repeat is None else np.asarray(block_year_repeat, dtype=np.float64)
+    repeat = unmeasured if block_season is None else np.asarray(block_season, dtype=np.float64)
     above_peers = ({name: unmeasured for name in PEER_EXCESS} if peers is None
                    else peer_excess(peers.day_kw, peers.peer_day_kw))
-    return _likelihoods({**measured, **season_measures(x, population, k), **above_peers, "block_year_repeat": repeat},
+    return _likelihoods({**measured, **season_measures(x, population, k), **above_peers, "block_season": repeat},
                         k, np.asarray(category))
 
 
@@ -274,7 +276,7 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
     }
     level_return = ramp(v["year_repeat"], 0.7, 0.95) * ramp(v["paired_rise_share"], 0.5, 0.8) \
         * ramp(v["off_season_share"], 0.8, 0.95) * judged_weeks * presence * has
-    likelihood["seasonal_return"] = np.maximum(level_return, ramp(v["block_year_repeat"], 0.3, 0.7))
+    likelihood["seasonal_return"] = np.maximum(level_return, ramp(v["block_season"], 0.3, 0.7))
     named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"],
                                likelihood["seasonal_return"]])
     rise = presence * has

@@ -36,9 +36,14 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
 - seasons: a new block (see Onset) whose days had the same block (same anchor, dense) 52 weeks earlier, with the
   weeks between dark, is a season's appliance come back (a pool or irrigation pump each summer): year_repeat = the
   share of the run's days, among those whose day a year earlier was observed (at least MIN_YEAR_PAIRS of them), that
-  had the block then; the score keeps 1 - (1 - SEASONAL_KEEP) * year_repeat. A grow's first run has no such days,
-  and a grow older than a year is no new block. Needs a year of data (core.year_ago: on data of about a year the
-  lag is a few whole weeks short of 52, so that the last weeks pair with the first).
+  had the block then. A grow's first run has no such days, and a grow older than a year is no new block. Needs a
+  year of data (core.year_ago: on data of about a year the lag is a few whole weeks short of 52, so that the last
+  weeks pair with the first); on less, or where the year before saw only the season's last weeks, the season shows
+  as a return: back_after_dark says that a new block's same block ran at least RETURN_MIN_DAYS days before it and
+  was then dark DARK_SEASON_DAYS observed days or more (the data began in last summer's pump season, the winter was
+  dark, the pump is back in May). Four months dark is longer than any harvest-and-replant break, and an earlier
+  run of three weeks is no stray match of a busy background. block_season = the larger of year_repeat and
+  back_after_dark; the score keeps 1 - (1 - SEASONAL_KEEP) * block_season.
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
 (thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
@@ -105,6 +110,8 @@ RUN_FIELDS = ("step", "base", "edge_kw", "contrast", "edge_share", "sharpness", 
 NO_CYCLE_DAYS = 112  # 16 weeks: the longest flowering (14 weeks) and two more, with no switch and no harvest gap
 NO_CYCLE_KEEP = 0.3
 SEASONAL_KEEP = 0.3  # a new block that repeats last year's same weeks (module doc: seasons)
+RETURN_MIN_DAYS = 21  # an earlier run of the same block worth the name (module doc: seasons)
+DARK_SEASON_DAYS = 120  # observed days dark between that run and the new one: an off season, not a harvest
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,8 @@ class PhotoperiodResult:
     # spread, relative to the step (~0 = the same kW every day, as lamps draw)
     weekday_spread: np.ndarray  # float64: largest |weekday median edge / median edge - 1| (buildings' Sundays)
     days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
+    earlier_block_days: np.ndarray  # int64: days of the same block before first_block_day (an earlier run of it)
+    back_after_dark: np.ndarray  # bool: a new block whose earlier run (>= RETURN_MIN_DAYS) ended a dark season ago
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
     year_repeat: np.ndarray  # float64: share of a new block's run days whose same day a year earlier had the same
     # block (a season's appliance, dark in between); 0 where not a new block or under MIN_YEAR_PAIRS such days
@@ -194,6 +203,8 @@ def aggregate_days(
     year_days: int | None = None,  # default: core.year_ago.year_lag of the number of days
     min_year_pairs: int = MIN_YEAR_PAIRS,
     seasonal_keep: float = SEASONAL_KEEP,
+    return_min_days: int = RETURN_MIN_DAYS,
+    dark_season_days: int = DARK_SEASON_DAYS,
 ) -> PhotoperiodResult:
     """Across-days half of the detector (module doc): candidate clock anchors, the grow run, its summary and score."""
     m, d = days.start.shape
@@ -232,9 +243,11 @@ def aggregate_days(
     new_block = (counts[rs.FIRST] >= 0) & (without >= new_block_min_days)
     pairs = counts[rs.YEAR_PAIRS]
     year_repeat = np.where(new_block & (pairs >= min_year_pairs), counts[rs.YEAR_SAME] / np.maximum(pairs, 1), 0.0)
-    summary["score"] = summary["score"] * seasons_kept(year_repeat, seasonal_keep)
+    back = new_block & (counts[rs.EARLIER] >= return_min_days) & (without >= dark_season_days)
+    summary["score"] = summary["score"] * seasons_kept(block_season(year_repeat, back), seasonal_keep)
     return PhotoperiodResult(
-        **summary, switch_day=counts[rs.SWITCH], days_without_before=without, new_block=new_block,
+        **summary, switch_day=counts[rs.SWITCH], days_without_before=without, earlier_block_days=counts[rs.EARLIER],
+        back_after_dark=back, new_block=new_block,
         year_repeat=year_repeat, is_block=run,
         in_added_load=np.zeros(m, dtype=bool),
         days=days,
@@ -312,9 +325,15 @@ def _day_to_day(medians, weekday_edges):
     return MAD_TO_SD * (medians[rs.STEP_DEVIATION] - base_dev), np.where(np.isfinite(spread), spread, np.nan)
 
 
-def seasons_kept(year_repeat, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:
-    """The share of the lamp score a block keeps for repeating last year's same weeks (module doc: seasons)."""
-    return 1.0 - (1.0 - seasonal_keep) * np.asarray(year_repeat, dtype=np.float64)
+def block_season(year_repeat, back_after_dark) -> np.ndarray:
+    """How surely a new block is a season's appliance come back (module doc: seasons): its year repeat, or 1 where it
+    came back after a dark season."""
+    return np.maximum(np.asarray(year_repeat, dtype=np.float64), np.asarray(back_after_dark, dtype=np.float64))
+
+
+def seasons_kept(season, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:
+    """The share of the lamp score a block keeps for coming back with its season (block_season, module doc)."""
+    return 1.0 - (1.0 - seasonal_keep) * np.asarray(season, dtype=np.float64)
 
 
 def runs_without_cycle(first_block_day, last_block_day, n_gap_days, switch_day,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
 from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
-from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle, seasons_kept
+from wattwatch.core.photoperiod import NO_CYCLE_KEEP, block_season, runs_without_cycle, seasons_kept
 from wattwatch.core.seasonal_fall import PRIOR_HIGH, PRIOR_LOW
 from wattwatch.core.switching import DEEP, MIN_SPELL_DAYS, WINDOW_DAYS
 from wattwatch.scan.evidence import Evidence
@@ -92,10 +92,13 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         text += (f"; but {p.last_block_day[i] - p.first_block_day[i] + 1} days with no switch or harvest gap, as a "
                  f"pump's, greenhouse's or building's schedule runs (a grow cycles): counted at {NO_CYCLE_KEEP:.0%}")
     text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
-    if p.year_repeat[i] > 0:
-        kept = seasons_kept(p.year_repeat[i])
-        text += (f", but {p.year_repeat[i]:.0%} of its days had the same block a year before, with weeks dark in "
-                 f"between, as a pool or irrigation pump's season does: counted at {kept:.0%}")
+    season = block_season(p.year_repeat[i], p.back_after_dark[i])
+    if season > 0:
+        text += f", but {_block_season_reason(p, i)}, as a pool or irrigation pump's season does: counted at " \
+                f"{seasons_kept(season):.0%}"
+    if fused.season_kept[i] < 1.0:
+        text += (f"; the rise that began with it is {SEASONAL_RETURN} ({_season_return_reason(ev, i)}): the block "
+                 f"counted at a further {fused.season_kept[i]:.0%}")
     return Finding("grow_lights", float(fused.lighting[i]), text + ".")
 
 
@@ -317,7 +320,7 @@ def _lookalike_reasons(ev: Evidence, i: int) -> dict[str, tuple[float, str]]:
         "electric heating/cooling": (la.heating[i], _heating_reason(la, i)),
         GROWTH: (la.growth[i], f"old shape kept {_num(la.added_shape_corr[i], '.2f')}"),
         "an appliance on a timer (storage or water heater, a pump, an EV)": (la.timed_load[i], _timer_reason(la, i)),
-        SEASONAL_RETURN: (la.seasonal_return[i], _season_return_reason(la, i)),
+        SEASONAL_RETURN: (la.seasonal_return[i], _season_return_reason(ev, i)),
     }
 
 
@@ -345,15 +348,24 @@ def _year_repeat_reason(la, i: int) -> str:
             f"{_num(la.off_season_share[i], '.0%')} of the {la.off_season_weeks[i]} weeks before it at the old level")
 
 
-def _season_return_reason(la, i: int) -> str:
+def _block_season_reason(p, i: int) -> str:
+    """Why the photoperiod took a new block for a season's appliance come back (core.photoperiod.block_season): the
+    share of its days a year before, or its earlier run and the dark season since, whichever counted more."""
+    if p.year_repeat[i] >= float(p.back_after_dark[i]):
+        return f"{p.year_repeat[i]:.0%} of its days had the same block a year before, with weeks dark in between"
+    return (f"the same block ran {p.earlier_block_days[i]} days before and was dark for {p.days_without_before[i]} "
+            "days until it came back")
+
+
+def _season_return_reason(ev: Evidence, i: int) -> str:
     """What the seasonal return measured: the rise's level a year before and the weeks before it, and the block's
-    days a year before, each where it was measured (the likelihood takes the larger of the two)."""
+    season (a year before or after a dark season), each where it was measured (the likelihood takes the larger)."""
+    la = ev.lookalikes
     parts = []
     if not math.isnan(la.year_repeat[i]):
         parts.append(_year_repeat_reason(la, i))
-    if la.block_year_repeat[i] > 0:
-        parts.append(f"{la.block_year_repeat[i]:.0%} of the lamp-like block's days had it a year before, dark in "
-                     "between")
+    if la.block_season[i] > 0:
+        parts.append(f"the lamp-like block: {_block_season_reason(ev.lighting, i)}")
     return "; ".join(parts) or "no year-ago days to compare"
 
 

@@ -19,8 +19,8 @@ from wattwatch.core.kernels.reductions import KERNEL
 
 # Columns of summarise_runs' outputs.
 N_BLOCK, FIRST, LAST, N_OBSERVED, N_GAP, MAIN_CLASS, N_MAIN, OFFSET_SUM, N_STEADY, SWITCH, WITHOUT = range(11)
-YEAR_PAIRS, YEAR_SAME = 11, 12
-N_COUNTS = 13
+YEAR_PAIRS, YEAR_SAME, EARLIER = 11, 12, 13
+N_COUNTS = 14
 MAIN_LENGTH, EDGE_KW, CONTRAST, EDGE_SHARE, SHARPNESS, ROUGHNESS, MAIN_STEP, MAIN_BASE, MAIN_EDGE = range(9)
 STEP_DEVIATION, BASE_DEVIATION = 9, 10
 N_MEDIANS = 11
@@ -40,8 +40,8 @@ def summarise_runs(run, dense, observed, cls, start, dominant, length, step, bas
     start (each in -n_slots / 2 .. n_slots / 2 - 1), those of them within one slot of the median length, the switch
     day (the first flowering run day with >= switch_min_days vegetative run days in the switch_window days before
     it, >= switch_min_days flowering and <= 1 vegetative from it; -1 none), the observed days before the first
-    run day back to the last earlier dense day, the run days whose day year_days earlier was observed, and those of
-    them whose day year_days earlier was a dense day;
+    run day back to the last earlier dense day, the run days whose day year_days earlier was observed, those of
+    them whose day year_days earlier was a dense day, and the dense days before the first run day;
     medians float64[N_MEDIANS, m] ignoring NaN (NaN where none): of the main days' length; of the run days' edge_kw,
     contrast, edge_share, sharpness, roughness; of the main days' step, base, edge_kw, |step / median step - 1| and
     |base - median base|;
@@ -149,16 +149,17 @@ def summarise_runs(run, dense, observed, cls, start, dominant, length, step, bas
                     break
         counts[SWITCH, i] = switch
 
-        without = 0
+        without, earlier = 0, 0
         if first >= 0:
             last_before = -1
             for j in range(first):
                 if dense[i, j]:
                     last_before = j
+                    earlier += 1
             for j in range(last_before + 1, first):
                 if observed[i, j]:
                     without += 1
-        counts[WITHOUT, i] = without
+        counts[WITHOUT, i], counts[EARLIER, i] = without, earlier
 
         pairs, same = 0, 0
         for j in range(year_days, d):
