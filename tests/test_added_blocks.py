@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from wattwatch.core import added_blocks as A
 from wattwatch.core.added_blocks import added_lamp_blocks, residual_load, with_added_blocks
 from wattwatch.core.lookalike_profiles import BEFORE_DAYS, MIN_DAY_HOURS, MIN_WEEKDAY_DAYS
-from wattwatch.core.photoperiod import detect_photoperiod
+from wattwatch.core.photoperiod import SEASONAL_KEEP, detect_photoperiod
 
 
 # ---------------------------------------------------------------- the naive twin: one meter, plain loops
@@ -121,3 +122,27 @@ def test_the_residual_fit_replaces_only_weaker_direct_fits_of_meters_that_rose()
     best = detect_photoperiod(lamps_alone, 1.0)
     kept = with_added_blocks(best, lamps_alone, 0, np.array([START]), np.array([90.0]))
     assert kept.score[0] >= best.score[0] > 0.4
+
+
+def test_the_residual_of_a_season_come_back_keeps_its_season(monkeypatch):
+    """A pump at the end of last summer (days 0-29) and back from day 200: the direct fit took it for a season's
+    appliance. A residual fit that misses the earlier run (its baseline weeks held part of the pump) but finds the
+    same block more clearly keeps the direct fit's season and its discount; a block at another hour does not."""
+    rng = np.random.default_rng(34)
+    d = 300
+    day, hour = np.arange(d)[:, None], np.arange(24)[None, :]
+    pump = 2.0 * ((hour >= 9) & (hour < 21)) * ((day < 30) | (day >= 200))
+    loads = 0.4 * rng.gamma(6, 1 / 6, (2, d, 24)) + pump
+    direct = detect_photoperiod(loads, 1.0)
+    assert direct.back_after_dark.all()
+    raw = direct.score / SEASONAL_KEEP
+    residual = dataclasses.replace(  # what the residual fit would find: the block, clearer, at 09:30 or at 15:00
+        direct, score=1.5 * raw, on_hour=direct.on_hour + np.array([0.5, 6.0]), year_repeat=np.zeros(2),
+        back_after_dark=np.zeros(2, bool), earlier_block_days=np.zeros(2, np.int64), days=None,
+        in_added_load=np.ones(2, bool))
+    monkeypatch.setattr(A, "added_lamp_blocks", lambda *args: residual)
+    merged = with_added_blocks(direct, loads, 0, np.array([200, 200]), np.array([90.0, 90.0]))
+    assert merged.in_added_load.all()
+    assert merged.score[0] == pytest.approx(1.5 * raw[0] * SEASONAL_KEEP) and merged.back_after_dark[0]
+    assert merged.earlier_block_days[0] == direct.earlier_block_days[0]
+    assert merged.score[1] == pytest.approx(1.5 * raw[1]) and not merged.back_after_dark[1]  # another block

@@ -811,6 +811,23 @@ def test_a_pumps_second_summer_counts_for_less_than_a_grow_started_then():
     assert only_year.score[0] == pytest.approx(found.score[0] / kept * (1 - (1 - SEASONAL_KEEP) * found.year_repeat[0]))
 
 
+def test_a_run_that_switches_to_flowering_is_no_seasons_appliance():
+    """450 days: lamps on at 06:00 for 18 h on days 0-80, dark, and back on day 364 for 18 h, (a) switching to 12 h
+    after three weeks (a grow: no season discount, though a year before had its block) or (b) staying at 18 h (as a
+    season's appliance would: discounted)."""
+    rng = np.random.default_rng(33)
+    d = 450
+    day, hour = np.arange(d)[:, None], np.arange(24)[None, :]
+    lit = (day <= 80) | (day >= 364)
+    long_days = 2.0 * (hour >= 6) * lit
+    switched = 2.0 * np.where(day >= 385, (hour >= 6) & (hour < 18), hour >= 6) * lit
+    found = detect_photoperiod(np.stack([0.4 * rng.gamma(6, 1 / 6, (d, 24)) + x for x in (switched, long_days)]), 1.0)
+    assert list(found.first_block_day) == [364, 364] and found.new_block.all()
+    assert found.switch_day[0] >= 380 and found.switch_day[1] == -1
+    assert found.year_repeat[0] == 0.0 and not found.back_after_dark[0]  # a grow's: no season
+    assert found.year_repeat[1] > 0.5 and found.back_after_dark[1]
+
+
 @pytest.mark.parametrize(("first_summer_end", "back", "returned"), [
     (30, 200, True),  # a month of last summer's pump, 170 days dark: back with its season
     (30, 140, False),  # 110 days dark: no off season (a grower's break can be that long)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
+from wattwatch.core.photoperiod import SEASONAL_KEEP
 from wattwatch.schema import LEADS
 from wattwatch.scan import run_scan
 from wattwatch.scan.leads import premises_max
@@ -317,6 +318,7 @@ def test_a_storage_heater_on_the_night_tariff_is_named_as_a_timer_and_ranks_belo
     assert window and float(window.group(1)) >= 10.0, grow["explanation"]
 
 
+KEPT = f"{SEASONAL_KEEP:.0%}"  # what a season's appliance's block keeps (core.photoperiod)
 SEASON_RETURN_REASON = (r"an appliance back with its season \(a pool or irrigation pump, air conditioning\) \(the same "
                         r"weeks a year before had \d+% of the rise; \d+% of the \d+ weeks before it at the old level")
 
@@ -324,12 +326,12 @@ SEASON_RETURN_REASON = (r"an appliance back with its season \(a pool or irrigati
 @pytest.mark.parametrize(("last_on", "why"), [
     # the same timer: the block came back after a dark season (core.photoperiod), the photoperiod discounts it
     (9, r"the block is new \(weeks without it before\), but the same block ran 2\d days before and was dark for "
-        r"2\d\d days until it came back, as a pool or irrigation pump's season does: counted at 30%"),
+        r"2\d\d days until it came back, as a pool or irrigation pump's season does: counted at " + KEPT),
     # set five hours later this year: not the same block, but the same level (fusion discounts it)
-    (4, r"the rise that began with it is " + SEASON_RETURN_REASON + r"\): the block counted at a further 30%"),
+    (4, r"the rise that began with it is " + SEASON_RETURN_REASON + r"\): the block counted at a further " + KEPT),
 ])
 def test_a_block_back_with_its_season_counts_as_the_seasons_appliance(tmp_path, last_on, why):
-    """400 days from September: a 3 kW pump on a 12 h timer at the end of last summer and through this one, against
+    """400 days from September: a 6 kW pump on a 12 h timer at the end of last summer and through this one, against
     the same block with no pump last summer. The pump's block keeps what its season leaves it, and its lead says
     why: the same block came back after months dark, or (its timer set later this year) the level came back."""
     rng = np.random.default_rng(16)
@@ -337,9 +339,9 @@ def test_a_block_back_with_its_season_counts_as_the_seasons_appliance(tmp_path, 
     summer = lambda t: (6, 15) <= (t.month, t.day) <= (9, 25)  # noqa: E731  103 days: short enough to cycle
     last_year = lambda t: (t - START).days < 200 and last_on <= t.hour < last_on + 12  # noqa: E731
     this_year = lambda t: (t - START).days >= 200 and 9 <= t.hour < 21  # noqa: E731
-    pump = [(m, t, v + (3.0 if summer(t) and (last_year(t) or this_year(t)) else 0.0), z)
+    pump = [(m, t, v + (6.0 if summer(t) and (last_year(t) or this_year(t)) else 0.0), z)
             for m, t, v, z in hourly_rows("P1", rng, days=days)]
-    lamps = [(m, t, v + (3.0 if summer(t) and this_year(t) else 0.0), z)
+    lamps = [(m, t, v + (6.0 if summer(t) and this_year(t) else 0.0), z)
              for m, t, v, z in hourly_rows("G1", rng, days=days)]
     leads = scan_households(tmp_path, rng, {"P1": pump, "G1": lamps}, days=days)
     pumped, lit = leads["P1"], leads["G1"]

@@ -9,7 +9,10 @@ own gates (edges, coverage, weekly balance, lamp likeness) judge the residual as
 
 `with_added_blocks` fits the residual of the meters whose strange increase scores at least ADDED_MIN_INCREASE (a grow
 that added no load has no residual to find; the fit costs as much as the direct one, so it runs on the few meters
-that rose) and keeps, per meter, whichever of the direct and the residual fit scores higher.
+that rose) and keeps, per meter, whichever of the direct and the residual fit scores higher. The residual has no
+block before the change, so it cannot see a season's appliance come back (core.photoperiod: seasons); where the
+direct fit took its block for one and the residual's block starts within SAME_BLOCK_HOURS of it, it is the same
+block: it keeps the direct fit's season and its discount.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import numpy as np
 
 from wattwatch.core.kernels.lookalike_days import grouped_mean_profiles
 from wattwatch.core.lookalike_profiles import MIN_DAY_HOURS, MIN_WEEKDAY_DAYS, periods
-from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod
+from wattwatch.core.photoperiod import PhotoperiodResult, block_season, detect_photoperiod, seasons_kept
 
 ADDED_MIN_INCREASE = 5.0  # strange-increase score (0..100) from which the residual is fitted
+SAME_BLOCK_HOURS = 1.0  # lights-on this close (as core.photoperiod's START_TOL_HOURS): the same block
+SEASON_FIELDS = ("year_repeat", "back_after_dark", "earlier_block_days", "days_without_before")
 
 
 def weekday_baseline(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> np.ndarray:
@@ -59,7 +64,15 @@ def with_added_blocks(direct: PhotoperiodResult, hourly: np.ndarray, first_weekd
     fields = {f.name: getattr(direct, f.name).copy() for f in dataclasses.fields(PhotoperiodResult) if f.name != "days"}
     if rows.size:
         added = added_lamp_blocks(hourly[rows], first_weekday, k[rows])
-        take = np.nan_to_num(added.score) > np.nan_to_num(direct.score[rows])
+        own = block_season(added.year_repeat, added.back_after_dark)
+        direct_season = block_season(direct.year_repeat[rows], direct.back_after_dark[rows])
+        apart = np.abs((added.on_hour - direct.on_hour[rows] + 12.0) % 24.0 - 12.0)
+        inherit = (direct_season > own) & (apart <= SAME_BLOCK_HOURS)
+        score = np.nan_to_num(added.score) * np.where(inherit, seasons_kept(direct_season) / seasons_kept(own), 1.0)
+        take = score > np.nan_to_num(direct.score[rows])
         for name, values in fields.items():
             values[rows[take]] = getattr(added, name)[take]
+        fields["score"][rows[take]] = score[take]
+        for name in SEASON_FIELDS:
+            fields[name][rows[take & inherit]] = getattr(direct, name)[rows[take & inherit]]
     return PhotoperiodResult(**fields, days=None)

@@ -43,7 +43,9 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
   was then dark DARK_SEASON_DAYS observed days or more (the data began in last summer's pump season, the winter was
   dark, the pump is back in May). Four months dark is longer than any harvest-and-replant break, and an earlier
   run of three weeks is no stray match of a busy background. block_season = the larger of year_repeat and
-  back_after_dark; the score keeps 1 - (1 - SEASONAL_KEEP) * block_season.
+  back_after_dark; the score keeps 1 - (1 - SEASONAL_KEEP) * block_season. Neither is taken for a run that
+  switched from 18 h to 12 h: no appliance's season does, while a grow older than a year that paused a few weeks
+  before its run (a new block) has its own lamps on the same days a year before.
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
 (thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
@@ -109,7 +111,7 @@ WEEKDAY_SPREAD_HALF = 0.25  # weekday step spread giving half credit (a building
 RUN_FIELDS = ("step", "base", "edge_kw", "contrast", "edge_share", "sharpness", "roughness")  # summarise_runs' order
 NO_CYCLE_DAYS = 112  # 16 weeks: the longest flowering (14 weeks) and two more, with no switch and no harvest gap
 NO_CYCLE_KEEP = 0.3
-SEASONAL_KEEP = 0.3  # a new block that repeats last year's same weeks (module doc: seasons)
+SEASONAL_KEEP = 0.15  # a new block that repeats last year's same weeks (module doc: seasons)
 RETURN_MIN_DAYS = 21  # an earlier run of the same block worth the name (module doc: seasons)
 DARK_SEASON_DAYS = 120  # observed days dark between that run and the new one: an off season, not a harvest
 
@@ -140,9 +142,11 @@ class PhotoperiodResult:
     days_without_before: np.ndarray  # int64: observed days before first_block_day back to an earlier same block
     earlier_block_days: np.ndarray  # int64: days of the same block before first_block_day (an earlier run of it)
     back_after_dark: np.ndarray  # bool: a new block whose earlier run (>= RETURN_MIN_DAYS) ended a dark season ago
+    # (False where the run switched from 18 h to 12 h)
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
     year_repeat: np.ndarray  # float64: share of a new block's run days whose same day a year earlier had the same
-    # block (a season's appliance, dark in between); 0 where not a new block or under MIN_YEAR_PAIRS such days
+    # block (a season's appliance, dark in between); 0 where not a new block, under MIN_YEAR_PAIRS such days, or the
+    # run switched from 18 h to 12 h
     is_block: np.ndarray  # bool [m, d]: the day counts as a lamp day of the grow run
     in_added_load: np.ndarray  # bool: fitted on the load a rise added, beside the premises' own schedule
     # (core.added_blocks); False for a fit on the meter's load itself
@@ -242,8 +246,10 @@ def aggregate_days(
     without = counts[rs.WITHOUT]
     new_block = (counts[rs.FIRST] >= 0) & (without >= new_block_min_days)
     pairs = counts[rs.YEAR_PAIRS]
-    year_repeat = np.where(new_block & (pairs >= min_year_pairs), counts[rs.YEAR_SAME] / np.maximum(pairs, 1), 0.0)
-    back = new_block & (counts[rs.EARLIER] >= return_min_days) & (without >= dark_season_days)
+    # an appliance's season never switches from 18 h to 12 h: a run that did is a grow's, whatever a year before had
+    seasonal = new_block & (counts[rs.SWITCH] < 0)
+    year_repeat = np.where(seasonal & (pairs >= min_year_pairs), counts[rs.YEAR_SAME] / np.maximum(pairs, 1), 0.0)
+    back = seasonal & (counts[rs.EARLIER] >= return_min_days) & (without >= dark_season_days)
     summary["score"] = summary["score"] * seasons_kept(block_season(year_repeat, back), seasonal_keep)
     return PhotoperiodResult(
         **summary, switch_day=counts[rs.SWITCH], days_without_before=without, earlier_block_days=counts[rs.EARLIER],
