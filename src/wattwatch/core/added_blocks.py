@@ -23,11 +23,11 @@ import numpy as np
 
 from wattwatch.core.kernels.lookalike_days import grouped_mean_profiles
 from wattwatch.core.lookalike_profiles import MIN_DAY_HOURS, MIN_WEEKDAY_DAYS, periods
-from wattwatch.core.photoperiod import PhotoperiodResult, block_season, detect_photoperiod, seasons_kept
+from wattwatch.core.photoperiod import PhotoperiodResult, block_season, detect_photoperiod, seasons_kept_beyond
 
 ADDED_MIN_INCREASE = 5.0  # strange-increase score (0..100) from which the residual is fitted
 SAME_BLOCK_HOURS = 1.0  # lights-on this close (as core.photoperiod's START_TOL_HOURS): the same block
-SEASON_FIELDS = ("year_repeat", "back_after_dark", "earlier_block_days", "days_without_before")
+SEASON_FIELDS = ("year_repeat", "back_after_dark", "earlier_block_days", "days_without_before", "new_block")
 
 
 def weekday_baseline(hourly: np.ndarray, first_weekday: int, change_day: np.ndarray) -> np.ndarray:
@@ -68,7 +68,7 @@ def with_added_blocks(direct: PhotoperiodResult, hourly: np.ndarray, first_weekd
         direct_season = block_season(direct.year_repeat[rows], direct.back_after_dark[rows])
         apart = np.abs((added.on_hour - direct.on_hour[rows] + 12.0) % 24.0 - 12.0)
         inherit = (direct_season > own) & (apart <= SAME_BLOCK_HOURS)
-        score = np.nan_to_num(added.score) * np.where(inherit, seasons_kept(direct_season) / seasons_kept(own), 1.0)
+        score = np.nan_to_num(added.score) * np.where(inherit, seasons_kept_beyond(direct_season, own), 1.0)
         take = score > np.nan_to_num(direct.score[rows])
         for name, values in fields.items():
             values[rows[take]] = getattr(added, name)[take]

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wattwatch.core.night_band import NIGHT_HOURS_PER_DAY
-from wattwatch.core.photoperiod import seasons_kept
+from wattwatch.core.photoperiod import seasons_kept_beyond
 from wattwatch.schema import CATEGORIES
 
 RESIDENTIAL = CATEGORIES.index("residential")
@@ -196,8 +196,7 @@ def fuse(
     seasonal_return = np.clip(np.nan_to_num(seasonal_return), 0.0, 1.0)
     explained = np.where(coherent, np.maximum(growth, seasonal_return), lookalike)
     own_season = np.clip(np.nan_to_num(block_season), 0.0, 1.0)
-    season_kept = seasons_kept(np.where(coherent, np.maximum(own_season, seasonal_return), own_season)) \
-        / seasons_kept(own_season)
+    season_kept = seasons_kept_beyond(np.where(coherent, seasonal_return, 0.0), own_season)
     lighting = lighting * season_kept
     increase = np.nan_to_num(increase_score) / INCREASE_SCALE * (1.0 - explained)
     clarity = has_block * np.clip((np.nan_to_num(lighting_score) - COHERENT_MIN_LIGHTING)

@@ -342,6 +342,13 @@ def seasons_kept(season, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:
     return 1.0 - (1.0 - seasonal_keep) * np.asarray(season, dtype=np.float64)
 
 
+def seasons_kept_beyond(season, own) -> np.ndarray:
+    """The further share a block's lamp score keeps for a season surer than its own, which the score already
+    took (seasons_kept of the larger over seasons_kept of its own; 1 where the season is no surer)."""
+    own = np.asarray(own, dtype=np.float64)
+    return seasons_kept(np.maximum(season, own)) / seasons_kept(own)
+
+
 def runs_without_cycle(first_block_day, last_block_day, n_gap_days, switch_day,
                        no_cycle_days: int = NO_CYCLE_DAYS) -> np.ndarray:
     """Per meter: the block ran at least no_cycle_days, first to last day, with neither a switch nor a harvest gap
