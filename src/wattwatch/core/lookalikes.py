@@ -223,10 +223,10 @@ def lookalike_scores(
     x = np.asarray(kwh_daily, dtype=np.float64)
     k = usable_change_day(change_day, x.shape[1])
     unmeasured = np.full(len(x), np.nan)
-    repeat = unmeasured if block_season is None else np.asarray(block_season, dtype=np.float64)
+    season = unmeasured if block_season is None else np.asarray(block_season, dtype=np.float64)
     above_peers = ({name: unmeasured for name in PEER_EXCESS} if peers is None
                    else peer_excess(peers.day_kw, peers.peer_day_kw))
-    return _likelihoods({**measured, **season_measures(x, population, k), **above_peers, "block_season": repeat},
+    return _likelihoods({**measured, **season_measures(x, population, k), **above_peers, "block_season": season},
                         k, np.asarray(category))
 
 
