@@ -151,7 +151,8 @@ def naive_one(row, peer, block, zero, hourly=None, h=D.MIN_HISTORY_DAYS, a=D.MIN
         if len(pairs) >= MIN_YEAR_PAIRS:
             now, ago = med([p[0] for p in pairs]), med([p[1] for p in pairs])
             yoy = now / max(ago, 0.24)
-            season = min(max((ago - now) / fall, 0), 1) if fall > 0 else 0.0
+            floor = D.LOG_FLOOR
+            season = min(max(math.log(max(yoy, floor)) / math.log(max(ratio, floor)), 0), 1) if fall > 0 else 0.0
         known = math.isfinite(peer) and peer > 0
         peer_ratio = la / peer if known else math.nan
         r = max(peer_ratio, 0) if known else D.PEER_HALF
@@ -382,6 +383,24 @@ def test_a_fall_that_repeats_last_year_scores_low_but_a_new_fall_does_not():
     repeated, fresh = sustained_drop(repeat), sustained_drop(new)
     assert np.all(repeated.season_share < 0.5)
     assert fresh.score.min() > 3 * repeated.score.max()
+
+
+def test_a_share_of_a_heated_home_taken_in_spring_stays_new_against_summer_weeks_a_year_before():
+    """A year of a heat pump home's data from September: a bypass of half the supply in March falls with the heating
+    season's end, and the year-ago pairs (the data's last weeks against their first) are summer weeks. Judged in kWh,
+    last summer's small gap looked like a small share of the big spring fall; as factors the bypass halves both."""
+    rng = np.random.default_rng(31)
+    day = np.arange(365)
+    heating = 4.0 + 12.0 * np.clip(np.cos(2 * np.pi * (day - 135) / 365), 0, None)  # peak in mid-January
+    rows = np.array([background(rng, 365, 1.0) * heating for _ in range(12)])
+    bypassed = rows * np.where(day >= 200, 0.5, 1.0)
+    season, theft = sustained_drop(rows), sustained_drop(bypassed)
+    assert np.all(np.abs(theft.change_day - 200) <= 7)
+    compared = np.isfinite(theft.yoy_ratio) & np.isfinite(season.yoy_ratio)  # missing days leave some rows unpaired
+    assert compared.sum() >= 5
+    # the spring fall to a third is the heating's end times the bypass's half: log 0.5 / log ~0.17 ~ 0.4
+    assert np.median(theft.season_share[compared]) > 0.35
+    assert np.median(season.season_share[compared]) < 0.15  # the heating's own end repeats last summer's level
 
 
 def test_with_a_year_of_data_a_fall_back_to_the_first_weeks_level_is_a_season():

@@ -16,9 +16,12 @@ Method, per meter, vectorised over the rows of a meters x days kWh matrix (NaN =
    the same share over the last RECENT_WEEKS of them. A 1-3 week vacation or a slowdown that comes back to the old
    level fails one or the other; a season's upswing on top of the lower level does not.
 4. Season, with a year of history: post-change days whose day 52 weeks earlier (a few weeks fewer on data of about
-   a year: core.year_ago) lies before the change are compared with those year-ago days (median to median);
-   season_share = the share of the fall that last year did not have. A dip that repeats last year's (a closed
-   month, a summer without heating) gets ~0; without year-ago data it is 1.
+   a year: core.year_ago) lies before the change are compared with those year-ago days (median to median):
+   yoy_ratio = now / a year ago, and season_share = log(yoy_ratio) / log(ratio) in [0, 1] (both floored at
+   LOG_FLOOR), the share of the fall, as a factor, that last year did not have. A dip that repeats last year's (a
+   closed month, a summer without heating) gets ~0; without year-ago data it is 1. As factors, not kWh: a bypass
+   takes a share of the supply, and a year's data pair their last weeks with their first, often another season
+   than the change's (a heat pump home's fall in spring measured against its summer weeks).
 5. Peers: peer_ratio = level_after / peer_level. A fall to far below what similar premises use is more suspicious
    than a fall to a normal level (new tenants, a smaller household): peer weight = PEER_FLOOR + (1 - PEER_FLOOR) /
    (1 + (peer_ratio / PEER_HALF)^2), about 0.92 at 0.2, 0.38 at 1.0; unknown peers count as peer_ratio = PEER_HALF.
@@ -76,6 +79,7 @@ Z_SCALE = 2.0
 KW_SCALE = 0.1
 PEER_FLOOR = 0.15  # a fall to a normal peer level keeps some weight: a thief can be a heavy user
 PEER_HALF = 0.6  # peer_ratio where the peer factor is half-way down
+LOG_FLOOR = 0.05  # a fall to 5 % of the old level is as total as a fall gets; keeps log(0) out
 FLAT_MIN_DAYS = 7  # a week of identical days; ingestion already treats hours-long zero runs as gaps
 FLAT_SCALE_DAYS = 14.0
 FLAT_RTOL = 2e-3  # identical to 0.2 %: far below day-to-day variation of any premises with people or machines
@@ -260,8 +264,9 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
 
     level_now, level_ago = _year_ago(x, kk, year_days)
     yoy = np.isfinite(level_now) & has
+    yoy_ratio = level_now / np.maximum(level_ago, MIN_LEVEL_KWH)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.clip((level_ago - level_now) / fall, 0.0, 1.0)
+        share = np.clip(np.log(np.maximum(yoy_ratio, LOG_FLOOR)) / np.log(np.maximum(ratio, LOG_FLOOR)), 0.0, 1.0)
         peer_ratio = level_after / peer
     season_share = np.where(yoy, np.where(fall > 0, share, 0.0), 1.0)
     peer_known = np.isfinite(peer_ratio) & (peer > 0)
@@ -305,7 +310,7 @@ def _block(raw, peer, is_block, zero_days, kw_hourly, min_history_days, min_afte
         "persistence": np.where(has, persistence, nan),
         "recent": np.where(has, recent, nan),
         "n_days_after": np.where(has, n_after, 0).astype(np.int64),
-        "yoy_ratio": np.where(yoy, level_now / np.maximum(level_ago, MIN_LEVEL_KWH), nan),
+        "yoy_ratio": np.where(yoy, yoy_ratio, nan),
         "season_share": np.where(has, season_share, nan),
         "peer_ratio": np.where(has & peer_known, peer_ratio, nan),
         **{key: value for key, value in flat.items() if key != "flat_score"},
