@@ -213,6 +213,41 @@ def test_a_fall_back_to_an_earlier_level_is_explained_as_seasonal_and_ranks_belo
     assert float(season["theft_score"]) < float(theft["theft_score"])
 
 
+def test_a_schools_holiday_is_explained_by_the_schools_like_it_and_ranks_below_a_bypassed_office(tmp_path):
+    """Public premises: five schools whose terms and holidays move together, twenty offices. The schools' long
+    holiday from day 150 to the end of the data is a lasting fall their category (mostly offices) hardly makes; the
+    schools most like each one made it too. One school's holiday goes deeper than the others' (a part of its fall is
+    its own); an office bypassed the same day fell alone."""
+    rng = np.random.default_rng(21)
+    holidays = ((60, 74), (110, 124), (150, DAYS))
+
+    def school(meter, summer):
+        rows = hourly_rows(meter, rng, level_kw=20.0)
+        level = [(a, b, summer if b == DAYS else 0.3) for a, b in holidays]
+        return [(m, t, v * next((f for a, b, f in level if a <= (t - START).days < b), 1.0), z) for m, t, v, z in rows]
+
+    schools = {f"SCH{i}": school(f"SCH{i}", 0.15 if i == 0 else 0.3) for i in range(5)}
+    offices = {f"OFF{i}": hourly_rows(f"OFF{i}", rng, level_kw=20.0) for i in range(19)}
+    offices["BYP"] = [(m, t, 40 * v, z) for m, t, v, z in scaled_rows("BYP", rng, STEP_DAY, DAYS, 0.3)]
+    cases = {**schools, **offices}
+    con = connect(tmp_path / "store.duckdb")
+    insert_readings(con, [row for rows in cases.values() for row in rows])
+    insert_meters(con, [(m, "60min", 60, START, START + timedelta(days=DAYS)) for m in cases])
+    insert_premises(con, [(f"P{m}", m, "public", "Tirana") for m in cases])
+    try:
+        leads = {row["meter_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
+                                                                     tmp_path / "out").leads_csv)}
+    finally:
+        con.close()
+    bypass, deeper = leads["BYP"], leads["SCH0"]
+    assert "sustained_drop" in bypass["signals"].split(";") and "premises of its category" not in bypass["explanation"]
+    assert re.search(r"The 4 premises of its category whose weeks moved most like its own before fell to 3\d%",
+                     deeper["explanation"])
+    assert float(deeper["theft_score"]) < 0.8 * float(bypass["theft_score"])
+    for meter in list(schools)[1:]:  # their holiday is all their co-movers': no theft evidence left
+        assert meter not in leads or float(leads[meter]["theft_score"]) == 0.0
+
+
 def test_a_store_of_monthly_reads_only_is_scanned(tmp_path):
     """No interval meter at all: the per-meter stage has no chunk, the daily rows all come from the reads."""
     rng = np.random.default_rng(5)

@@ -51,6 +51,14 @@ def unexplained_fall(curves: np.ndarray, category: np.ndarray, change_day: np.nd
         before = (csum[c, mid] - csum[c, lo]) / (cnt[c, mid] - cnt[c, lo])
         after = (csum[c, hi] - csum[c, mid]) / (cnt[c, hi] - cnt[c, mid])
         pop_ratio = after / before
+    return np.where(k >= 0, fall_unexplained(ratio, pop_ratio), 1.0)
+
+
+def fall_unexplained(ratio: np.ndarray, pop_ratio: np.ndarray) -> np.ndarray:
+    """The share of a fall to `ratio` (after / before) that a population falling to `pop_ratio` across the same day
+    does not explain (module doc); 1 where either did not fall or either is unknown."""
+    ratio = np.asarray(ratio, dtype=np.float64)
+    pop_ratio = np.asarray(pop_ratio, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((1.0 - ratio / pop_ratio) / (1.0 - ratio), 0.0, 1.0)
-    valid = (k >= 0) & (ratio < 1.0) & np.isfinite(share) & (pop_ratio < 1.0)
-    return np.where(valid, share, 1.0)
+    return np.where((ratio < 1.0) & np.isfinite(share) & (pop_ratio < 1.0), share, 1.0)

@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 
 from wattwatch.core.absence import AbsenceResult, ordinary_absence
+from wattwatch.core.comovers import ComoverFall, comover_fall
 from wattwatch.core.daily import spread_periods
 from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
@@ -89,6 +90,8 @@ class Evidence:
     switched_seasonal_fall: SeasonalFall  # how well the premises' own seasons explain that fall
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
     seasonal_fall: SeasonalFall  # how well the premises' own seasons explain each drop
+    comover_fall: ComoverFall  # how far the premises most like it fell across each drop's change day
+    switched_comover_fall: ComoverFall  # ... and across the switched fall's
     feeder: FeederResult | None  # None when no feeder meters were loaded
     links: LinkResult | None  # None when no sales were loaded
     purchases: PurchaseEvidence | None  # None when no sales were loaded
@@ -172,6 +175,12 @@ def gather_evidence(
         judged = np.where(drop.drop_score > 0, drop.change_day, -1)
         seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
         (night_drop, night_seasonal), (switched, switched_seasonal) = night.result(), switched.result()
+        # a business's or an institution's calendar is its kind's (module doc of core.comovers); a home's is its own
+        calendar_kept = (info.category >= 0) & (info.category != CATEGORIES.index("residential"))
+        comovers = comover_fall(daily.kwh, info.category, drop.change_day, drop.ratio,
+                                calendar_kept & (drop.drop_score > 0))
+        switched_comovers = comover_fall(daily.kwh, info.category, switched.fall.change_day, switched.fall.ratio,
+                                         calendar_kept & (switched.factor > 0))
     step("theft")
     feeder = None
     if len(feeders.feeder_ids):
@@ -191,8 +200,8 @@ def gather_evidence(
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
     return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
-                    night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, feeder, links,
-                    purchases)
+                    night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, comovers,
+                    switched_comovers, feeder, links, purchases)
 
 
 def night_fall(night: np.ndarray, zero_days: np.ndarray, min_history_days: int) -> tuple[DropResult, SeasonalFall]:

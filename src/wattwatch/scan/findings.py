@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from wattwatch.core.comovers import ComoverFall
 from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
 from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
@@ -22,6 +23,7 @@ LIKELY_LOOKALIKE = 0.5  # a look-alike at or above this is reported as a possibl
 ABSENCE_SHOWN = 0.5  # a drop an absence explains at least this well says so (fusion has already discounted it)
 SEASON_SHOWN = 0.2  # ... and one its own seasons explain this well (core.seasonal_fall)
 SEASON_PART_SHOWN = 0.25  # each of the two seasonal signs named when it carries at least this much
+COMOVERS_SHOWN = 0.2  # ... and one the premises most like it explain this well by falling too (core.comovers)
 MONTHLY_READS = "monthly_reads"
 #: Every signal a lead can carry, declared once with what it means (docs/detectors.md is tested against this).
 SIGNALS: dict[str, str] = {
@@ -168,7 +170,7 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
             f". It came back up to {a.rebound[i]:.1f}x its lowest week ({a.recovered[i]:.0%} of the old level): "
             "more like a vacation, a change of occupant or an empty season than a bypass, so the fall counts for less"
         )
-    text += _seasonal_note(ev, i)
+    text += _seasonal_note(ev, i) + _comover_note(ev.comover_fall, i)
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
 
 
@@ -206,7 +208,17 @@ def switched_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding |
     explained = ev.switched_seasonal_fall.explained[i]
     if explained >= SEASON_SHOWN:
         text += f". Its own seasons explain {explained:.0%} of the low level, so it counts for less"
+    text += _comover_note(ev.switched_comover_fall, i)
     return Finding("switched_drop", float(fused.switched_drop[i]), text + ".")
+
+
+def _comover_note(c: ComoverFall, i: int) -> str:
+    explained = 1.0 - c.unexplained[i]
+    if explained < COMOVERS_SHOWN:
+        return ""
+    return (f". The {c.n_comovers[i]} premises of its category whose weeks moved most like its own before fell to "
+            f"{c.comover_ratio[i]:.0%} across the same days (a calendar they share: a school's holidays, a closing "
+            f"month), which explains {explained:.0%} of it, so the fall counts for less")
 
 
 def _seasonal_note(ev: Evidence, i: int) -> str:

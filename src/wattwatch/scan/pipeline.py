@@ -71,7 +71,8 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         greenhouse=la.greenhouse,
         drop_score=ev.drop.drop_score,
         drop_shape_similarity=ev.drop.shape_similarity,
-        drop_unexplained=unexplained_fall(curves, ev.info.category, ev.drop.change_day, ev.drop.ratio),
+        drop_unexplained=unexplained_fall(curves, ev.info.category, ev.drop.change_day, ev.drop.ratio)
+        * ev.comover_fall.unexplained,
         drop_absence=ev.absence.explained,
         drop_seasonal=ev.seasonal_fall.explained,
         night_drop_score=ev.night_drop.drop_score,
@@ -80,7 +81,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         switched_drop_score=ev.switched.fall.drop_score,
         switched_factor=ev.switched.factor,
         switched_unexplained=unexplained_fall(curves, ev.info.category, ev.switched.fall.change_day,
-                                              ev.switched.fall.ratio),
+                                              ev.switched.fall.ratio) * ev.switched_comover_fall.unexplained,
         switched_seasonal=ev.switched_seasonal_fall.explained,
         switched_lost_kw=ev.switched.lost_kw,
         flat_score=ev.drop.flat_score,
