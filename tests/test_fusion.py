@@ -82,7 +82,8 @@ def naive_fuse(x, i):
         clarity = min(max((light - F.COHERENT_MIN_LIGHTING) / span, 0.0), 1.0) if first >= 0 else 0.0
         increase *= F.NO_BLOCK_KEEP + (1 - F.NO_BLOCK_KEEP) * clarity
         peers *= F.NO_BLOCK_KEEP + (1 - F.NO_BLOCK_KEEP) * clarity
-    grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - F.W_PEERS * clip(peers))
+    w_peers = F.W_PEERS_BILLING if x["is_billing"][i] else F.W_PEERS
+    grow = 1 - (1 - F.W_LIGHTING * clip(lighting)) * (1 - F.W_INCREASE * clip(increase)) * (1 - w_peers * clip(peers))
     purchases = clip(x["purchase_score"][i]) * (F.GREENHOUSE_KEEP if x["category"][i] == F.AGRICULTURAL else 1.0)
     meter_signs = lit or increase >= F.MIN_CORROBORATION or z(x["drop_score"][i]) >= F.MIN_CORROBORATION
     if not (meter_signs or timed):
@@ -271,6 +272,14 @@ def test_monthly_reads_weigh_less_and_falls_the_population_made_too_weigh_less()
     rise = dict(increase_score=[70.0], increase_change_day=[40])
     assert one(**rise, is_billing=[True]).score[0] == pytest.approx(F.BILLING_WEIGHT * one(**rise, lighting_score=[0.0]).score[0] / F.NO_BLOCK_KEEP)
     assert one(drop_score=[0.5], drop_unexplained=[0.25]).theft[0] < one(drop_score=[0.5]).theft[0]
+
+
+def test_on_monthly_reads_use_far_above_peers_weighs_as_much_as_a_rise():
+    """No time of day: a rise cannot be checked against look-alikes' shapes, and a grow older than the data shows only
+    as its level. On interval meters the level alone stays the weaker sign."""
+    high, rise = dict(peer_score=[0.6]), dict(increase_score=[60.0], increase_change_day=[40])
+    assert one(**high, is_billing=[True]).grow[0] == pytest.approx(one(**rise, is_billing=[True]).grow[0])
+    assert one(**high).grow[0] < one(**rise).grow[0]
 
 
 def test_unmetered_energy_estimate_only_with_theft_evidence():
