@@ -221,8 +221,9 @@ def fuse(
     flat = np.nan_to_num(flat_score)
     shape = np.clip((np.asarray(drop_shape_similarity, dtype=np.float64) - SHAPE_LOW) / (SHAPE_HIGH - SHAPE_LOW), 0, 1)
     shape_weight = np.where(np.isnan(shape), 1.0, SHAPE_FLOOR + (1.0 - SHAPE_FLOOR) * shape)
-    # a fall its whole category made at the same time (season, holidays) is not one premises' theft; what explains
-    # the meter's fall (its category's, an absence, its own seasons) explains its night's fall too
+    # a fall its whole category made at the same time (season, holidays), or the premises most like it
+    # (core.comovers; drop_unexplained is the share both leave), is not one premises' theft; what explains the
+    # meter's fall (its kind's, an absence, its own seasons) explains its night's fall too
     absence = np.clip(np.nan_to_num(drop_absence), 0.0, 1.0)
     unexplained = np.asarray(drop_unexplained) * (1.0 - (1.0 - ABSENCE_KEEP) * absence)
     unexplained = unexplained * (1.0 - np.clip(np.nan_to_num(drop_seasonal), 0.0, 1.0))
