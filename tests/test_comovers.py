@@ -130,10 +130,11 @@ def test_comover_fall_matches_a_loop(seed):
 
 @pytest.mark.parametrize("candidates", [9, 15])  # fewer than N_COMOVERS, and more
 def test_thinned_candidates_and_small_blocks_match_the_loop(monkeypatch, candidates):
-    """A category larger than MAX_CANDIDATES is thinned evenly, and the correlation runs in blocks of judged rows:
-    both as the loop does it."""
+    """A category larger than MAX_CANDIDATES is thinned evenly, and the weekly levels and the correlation run in
+    blocks of rows: all as the loop does it."""
     monkeypatch.setattr(C, "MAX_CANDIDATES", candidates)
     monkeypatch.setattr(C, "PAIR_CELLS", 40)
+    monkeypatch.setattr(C, "LEVEL_ROWS", 7)
     rng = np.random.default_rng(40)
     m, d = 50, 170
     x = nasty(rng, m, d)

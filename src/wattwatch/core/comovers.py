@@ -44,6 +44,7 @@ MIN_CORR = 0.5  # moved alike: half the variance of one's weekly levels shared w
 MIN_COMOVERS = 3
 MAX_CANDIDATES = 2000
 PAIR_CELLS = 1 << 22  # judged rows x candidates per correlation block: bounds its few [rows, candidates] arrays
+LEVEL_ROWS = 8192  # rows per weekly-level chunk: bounds the copy of their daily rows
 NORM_EPS = 1e-9  # a window of log levels this flat is a constant meter: no correlation
 RATIO_ROWS = 4096  # co-mover rows per window-median chunk: bounds the copy of their daily rows
 
@@ -67,15 +68,21 @@ def comover_fall(kwh_daily: np.ndarray, category: np.ndarray, change_day: np.nda
     category = np.asarray(category, dtype=np.int64)
     k = np.asarray(change_day, dtype=np.int64)
     judged = np.asarray(judged, dtype=bool) & (k >= 0) & (k < x.shape[1])
-    levels = _log_week_levels(x, np.isin(category, category[judged]))
     neighbours = np.full((m, N_COMOVERS), -1, dtype=np.int64)
     for cat in np.unique(category[judged]):
         members = np.flatnonzero(category == cat)
+        if len(members) > MAX_CANDIDATES:
+            members = members[np.linspace(0, len(members) - 1, MAX_CANDIDATES).astype(np.int64)]
         rows = np.flatnonzero(judged & (category == cat))
+        # the weekly levels of this category's judged meters and candidates only: memory stays with the judged
+        measured = np.union1d(rows, members)
+        levels = _log_week_levels(x, measured)
+        at = lambda r: np.searchsorted(measured, r)  # noqa: E731 - rows -> their row in `levels`
         for week in np.unique(k[rows] // WEEK_DAYS):
             at_week = rows[k[rows] // WEEK_DAYS == week]
             lo = max(int(week) - PRE_WEEKS, 0)
-            neighbours[at_week] = _most_correlated(levels[:, lo:week], at_week, members)
+            window = levels[:, lo:week]
+            neighbours[at_week] = _most_correlated(window[at(at_week)], at_week, window[at(members)], members)
     comover_ratio, n_comovers = _comover_ratios(x, k, neighbours)
     enough = n_comovers >= MIN_COMOVERS
     comover_ratio = np.where(enough, comover_ratio, np.nan)
@@ -84,28 +91,29 @@ def comover_fall(kwh_daily: np.ndarray, category: np.ndarray, change_day: np.nda
 
 
 def _log_week_levels(x, rows):
-    """log(7-day median / the row's median week) [m, weeks] of the `rows` (bool[m]) that may be compared, NaN
-    elsewhere and for weeks with too few days or no positive use."""
-    weeks, _ = week_medians(x[rows], MIN_WEEK_DAYS)
-    positive = np.where(weeks > 0, weeks, np.nan)
-    levels = np.full((x.shape[0], weeks.shape[1]), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        levels[rows] = np.log(positive / row_median(positive)[:, None])
-    return levels
+    """log(7-day median / the row's median week) [len(rows), weeks] of x's `rows`; NaN for weeks with too few days or
+    no positive use. Rows are copied LEVEL_ROWS at a time."""
+    out = np.empty((len(rows), -(-x.shape[1] // WEEK_DAYS)))
+    for start in range(0, len(rows), LEVEL_ROWS):
+        weeks, _ = week_medians(x[rows[start : start + LEVEL_ROWS]], MIN_WEEK_DAYS)
+        positive = np.where(weeks > 0, weeks, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start : start + len(weeks)] = np.log(positive / row_median(positive)[:, None])
+    return out
 
 
-def _most_correlated(window, rows, members):
-    """[len(rows), N_COMOVERS] candidate rows (`members`, thinned to at most MAX_CANDIDATES) most correlated with
-    each of `rows` over `window` [m, weeks] (correlation >= MIN_CORR, never the row itself); -1 pads."""
+def _most_correlated(own_levels, rows, cand_levels, members):
+    """[len(rows), N_COMOVERS] of `members` (candidate rows, with their window of levels `cand_levels`) most
+    correlated with each of `rows` (window `own_levels`): correlation >= MIN_CORR, never the row itself; -1 pads."""
     out = np.full((len(rows), N_COMOVERS), -1, dtype=np.int64)
-    if len(members) > MAX_CANDIDATES:
-        members = members[np.linspace(0, len(members) - 1, MAX_CANDIDATES).astype(np.int64)]
-    cand, cand_ok = _standardised(window[members])
+    if own_levels.shape[1] < MIN_WEEKS:
+        return out
+    cand, cand_ok = _standardised(cand_levels)
     top = min(N_COMOVERS, len(members))
     step = max(PAIR_CELLS // max(len(members), 1), 1)
     for start in range(0, len(rows), step):
         part = rows[start : start + step]
-        own, own_ok = _standardised(window[part])
+        own, own_ok = _standardised(own_levels[start : start + step])
         corr = own @ cand.T
         usable = own_ok[:, None] & cand_ok[None, :] & (corr >= MIN_CORR) & (members[None, :] != part[:, None])
         corr = np.where(usable, corr, -np.inf)
