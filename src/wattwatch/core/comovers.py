@@ -41,8 +41,10 @@ PRE_WEEKS = 16  # four months before the change: a term, a season of a business'
 MIN_WEEKS = 8  # observed weeks of the window a meter needs to be correlated at all
 MIN_WEEK_DAYS = 4
 N_COMOVERS = 10
-MIN_CORR = 0.5  # moved alike: a quarter of one's weekly variance (r squared) shared with the other's, far above
-# what two meters' noise shares by chance over 16 weeks
+# Moved alike: a quarter of one's weekly variance (r squared) shared with the other's. Over 16 weeks about one
+# unrelated pair in thirty reaches it by chance, so a meter with no kin still finds co-movers among thousands; what
+# counts is their median fall, and chance co-movers rarely fall together on its change day.
+MIN_CORR = 0.5
 MIN_COMOVERS = 3
 MAX_CANDIDATES = 2000
 PAIR_CELLS = 1 << 22  # judged rows x candidates per correlation block: bounds its few [rows, candidates] arrays
