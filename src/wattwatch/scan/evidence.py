@@ -22,7 +22,7 @@ from wattwatch.core.comovers import ComoverFall, comover_fall
 from wattwatch.core.daily import spread_periods
 from wattwatch.core.drop import DropResult, sustained_drop
 from wattwatch.core.feeder import FeederResult, feeder_balance
-from wattwatch.core.fusion import onset_days
+from wattwatch.core.fusion import RESIDENTIAL, onset_days
 from wattwatch.core.increase import IncreaseResult
 from wattwatch.core.lookalike_season import population_curve
 from wattwatch.core.lookalikes import LookalikeResult, lookalike_scores
@@ -174,11 +174,11 @@ def gather_evidence(
         # only a fall the drop scores needs judging (fusion multiplies the drop evidence by what it leaves)
         judged = np.where(drop.drop_score > 0, drop.change_day, -1)
         seasonal = seasonal_fall(daily.kwh, daily.zero_days, population, judged, drop.level_after)
-        (night_drop, night_seasonal), (switched, switched_seasonal) = night.result(), switched.result()
         # a business's or an institution's calendar is its kind's (module doc of core.comovers); a home's is its own
-        calendar_kept = (info.category >= 0) & (info.category != CATEGORIES.index("residential"))
+        calendar_kept = (info.category >= 0) & (info.category != RESIDENTIAL)
         comovers = comover_fall(daily.kwh, info.category, drop.change_day, drop.ratio,
                                 calendar_kept & (drop.drop_score > 0))
+        (night_drop, night_seasonal), (switched, switched_seasonal) = night.result(), switched.result()
         switched_comovers = comover_fall(daily.kwh, info.category, switched.fall.change_day, switched.fall.ratio,
                                          calendar_kept & (switched.factor > 0))
     step("theft")
