@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 
 from numpy_medians import numpy_row_median
-from wattwatch.core.lookalike_season import BASE_DAYS, MIN_SMOOTH_DAYS, MIN_WEEK_DAYS, OFF_SEASON_WEEKS, \
-    SMOOTH_DAYS, WEEK_DAYS, season_scores
+from wattwatch.core.lookalike_season import BASE_DAYS, DARK_DAYS, EARLY_DAYS, MIN_DARK_WEEKS, MIN_EARLY_DAYS, \
+    MIN_SMOOTH_DAYS, MIN_WEEK_DAYS, OFF_SEASON_WEEKS, SMOOTH_DAYS, WEEK_DAYS, season_scores
 from wattwatch.core.year_ago import MIN_YEAR_PAIRS, year_lag
 
 
@@ -83,12 +83,40 @@ def numpy_year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[s
     with np.errstate(invalid="ignore", divide="ignore"):
         paired = np.where(valid & (after > base), (now - base) / (after - base), np.nan)
     # off season: up to OFF_SEASON_WEEKS whole weeks back from the change, not before the end of last year's paired
-    # days, each week's median over MIN_WEEK_DAYS or more finite days
+    # days
     mid = np.where(valid, (base + now) / 2, np.nan)
     first = np.maximum(np.minimum(kk[:, 0] + lag, d) - lag, 0)
-    n_weeks = np.minimum(np.maximum((np.minimum(kk[:, 0], d) - first) // WEEK_DAYS, 0), OFF_SEASON_WEEKS)
-    back = np.arange(max(d // WEEK_DAYS, 1))[None, :]  # week w ends WEEK_DAYS * w days before the change
-    day_of = (np.minimum(kk, d) - WEEK_DAYS * (back + 1))[:, :, None] + np.arange(WEEK_DAYS)  # [m, weeks, 7]
+    off_share, weeks = numpy_weeks_under(x, first, kk[:, 0], mid, OFF_SEASON_WEEKS)
+    short = has & (both.sum(axis=1) < MIN_YEAR_PAIRS)
+    return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,
+            "off_season_weeks": weeks, **numpy_early_measures(x, k, short)}
+
+
+def numpy_early_measures(x: np.ndarray, k: np.ndarray, short: np.ndarray) -> dict[str, np.ndarray]:
+    """The data's first EARLY_DAYS days as last year's season, the DARK_DAYS before the change as its off season."""
+    m, d = x.shape
+    day = np.arange(d)[None, :]
+    judged = short & (k - EARLY_DAYS >= DARK_DAYS) & (np.isfinite(x[:, :EARLY_DAYS]).sum(axis=1) >= MIN_EARLY_DAYS)
+    kk = np.where(judged, k, d)[:, None]
+    early = numpy_row_median(np.where(judged[:, None] & (day < EARLY_DAYS), x, np.nan))
+    base = numpy_row_median(np.where((day < kk) & (day >= kk - BASE_DAYS), x, np.nan))
+    after = numpy_row_median(np.where(day >= kk, x, np.nan))
+    valid = judged & (after > base)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.clip((early - base) / (after - base), 0.0, 1.0)
+    mid = np.where(valid, (base + after) / 2, np.nan)
+    dark_share, weeks = numpy_weeks_under(x, np.full(m, EARLY_DAYS), kk[:, 0], mid, DARK_DAYS // WEEK_DAYS)
+    return {"early_repeat": np.where(valid, share, np.nan),
+            "early_dark_share": np.where(valid & (weeks >= MIN_DARK_WEEKS), dark_share, np.nan)}
+
+
+def numpy_weeks_under(x, lo, hi, mid, max_weeks):
+    """Up to max_weeks whole weeks back from hi, none starting before lo, each week's median over MIN_WEEK_DAYS or
+    more finite days: the share of them under mid and how many there are."""
+    m, d = x.shape
+    n_weeks = np.minimum(np.maximum((np.minimum(hi, d) - np.maximum(lo, 0)) // WEEK_DAYS, 0), max_weeks)
+    back = np.arange(max(d // WEEK_DAYS, 1))[None, :]  # week w ends WEEK_DAYS * w days before hi
+    day_of = (np.minimum(hi, d)[:, None] - WEEK_DAYS * (back + 1))[:, :, None] + np.arange(WEEK_DAYS)  # [m, weeks, 7]
     padded = np.concatenate([x, np.full((m, 1), np.nan)], axis=1)  # day -1 reads the NaN pad
     days = padded[np.arange(m)[:, None, None], np.where(day_of >= 0, day_of, -1)].transpose(0, 2, 1)  # [m, 7, weeks]
     finite = np.isfinite(days).sum(axis=1)
@@ -99,6 +127,5 @@ def numpy_year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[s
     under = kept & (medians < mid[:, None])
     weeks = kept.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        off_share = np.where(weeks > 0, under.sum(axis=1) / weeks, np.nan)
-    return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,
-            "off_season_weeks": weeks}
+        share = np.where(weeks > 0, under.sum(axis=1) / weeks, np.nan)
+    return share, weeks

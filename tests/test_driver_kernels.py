@@ -38,7 +38,7 @@ from wattwatch.core.lookalike_season import population_curve, season_measures, s
 from wattwatch.core.peers import grouped_median
 from wattwatch.core.runs import run_lengths, week_medians
 
-SHAPES = [(0, 0), (0, 30), (2, 0), (1, 1), (1, 2), (3, 15), (4, 120), (3, 400), (2, 800)]
+SHAPES = [(0, 0), (0, 30), (2, 0), (1, 1), (1, 2), (3, 15), (4, 120), (6, 300), (3, 400), (2, 800)]
 KINDS = 7
 
 

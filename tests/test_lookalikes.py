@@ -396,12 +396,34 @@ def naive_season(row, pop, k):
             off_share = sum(w < mid for w in weeks) / off_weeks if weeks else math.nan
     return {"season_corr": corr, "season_explained": explained, "season_amplitude": amplitude,
             "year_repeat": repeat, "paired_rise_share": paired, "off_season_share": off_share,
-            "off_season_weeks": off_weeks}
+            "off_season_weeks": off_weeks, **naive_early(row, k, has and len(pairs) < 14)}
+
+
+def naive_early(row, k, short):
+    """No year-ago days: the first 28 days as last year's season, 16 weeks or more before the change."""
+    d = len(row)
+    early, dark = math.nan, math.nan
+    if short and k - 28 >= 112 and sum(math.isfinite(v) for v in row[:28]) >= 14:
+        base = _median([row[j] for j in range(max(k - 56, 0), k)])
+        after = _median([row[j] for j in range(k, d)])
+        if after > base:
+            early = min(max((_median(row[:28]) - base) / (after - base), 0.0), 1.0)
+            weeks = []
+            for w in range(16):  # sixteen whole weeks back from the change, none starting in the first 28 days
+                end = k - 7 * w
+                if end - 7 < 28:
+                    break
+                seen = [row[j] for j in range(end - 7, end) if math.isfinite(row[j])]
+                if len(seen) >= 4:
+                    weeks.append(_median(seen))
+            if len(weeks) >= 8:
+                dark = sum(w < (base + after) / 2 for w in weeks) / len(weeks)
+    return {"early_repeat": early, "early_dark_share": dark}
 
 
 def nasty_hourly(rng, m=None, d=None):
     m = int(rng.integers(1, 5)) if m is None else m
-    d = int(rng.choice([1, 2, 20, 60, 130, 380])) if d is None else d
+    d = int(rng.choice([1, 2, 20, 60, 130, 300, 380])) if d is None else d
     h = rng.gamma(4, 0.25, (m, d, 24)) * rng.uniform(0.2, 5, (m, 1, 1))
     for r in range(m):
         kind = rng.integers(0, 8)
@@ -421,6 +443,9 @@ def nasty_hourly(rng, m=None, d=None):
             h[r] += 2.0 * (np.cos(2 * np.pi * np.arange(d) / 364.0) > 0.3)[:, None]
         elif kind == 6:  # a night timer from half-way, across midnight
             h[r, d // 2 :, [23, 0, 1, 2, 3, 4]] += 2.5
+        elif kind == 7:  # a summer load at the data's start, back from half-way
+            h[r, : min(40, d)] += 2.0
+            h[r, d // 2 :] += 2.0
     h[:, rng.random(d) < 0.05, 2] = np.nan  # DST-like missing hour
     return h
 
@@ -432,10 +457,11 @@ def _same(fast, slow, where):
         assert fast == pytest.approx(slow, rel=1e-9, abs=1e-9), where
 
 
-@pytest.mark.parametrize("seed", range(14))
+@pytest.mark.parametrize("seed", range(18))
 def test_measures_match_naive_twins(seed):
     rng = np.random.default_rng(seed)
-    h = nasty_hourly(rng, d=420 if seed >= 10 else None)  # over a year: the year-ago repeat is measured
+    # over a year: the year-ago repeat is measured; under a year (but 20 weeks or more): the early repeat
+    h = nasty_hourly(rng, d=420 if 10 <= seed < 14 else 300 if seed >= 14 else None)
     m, d, _ = h.shape
     x = np.nansum(h, axis=2)
     x[np.all(np.isnan(h), axis=2)] = np.nan
@@ -652,3 +678,43 @@ def test_with_a_year_of_data_a_seasonal_return_is_judged_on_its_first_weeks():
     assert np.all(res.year_repeat[started] < 0.2)
     assert np.median(res.seasonal_return[pump]) >= 0.8
     assert np.all(res.seasonal_return[grow] == 0) and np.all(res.seasonal_return[started] == 0)
+
+
+def test_under_a_year_a_seasonal_return_is_judged_on_the_data_s_first_weeks():
+    """Ten months of monthly-like daily kWh (no hourly profile) from September: no day has its day a year before, so
+    the data's first four weeks stand in for last summer. A pool pump on in September, off from October and back from
+    day 240 is a season's appliance; the same load with a six-week break only (a grow older than the data, between
+    harvests: 6 of the 16 weeks before the change under the midpoint) and a load that was not there at the start are
+    not. A pump whose block the hourly profile shows is left
+    to the photoperiod detector (a winter's heater in the first weeks must not explain a grow's lamps away)."""
+    rng = np.random.default_rng(8)
+    temp = temperature(rng)
+    d, k = 300, 240
+    day = np.arange(d)
+    homes = np.stack([household(rng, temp)[:d] for _ in range(24)])
+    kw = rng.uniform(1.0, 2.5, (24, 1, 1))
+    on = np.r_[[(day < 30) | (day >= k)] * 8, [(day < 198) | (day >= k)] * 8, [day >= k] * 8]
+    every = homes + kw * on[:, :, None]
+    plain = np.stack([household(rng, temp)[:d] for _ in range(40)])
+    hourly = np.concatenate([every, plain])
+    daily = hourly.sum(axis=2)
+    change = np.r_[np.full(24, k), np.full(40, -1)]
+    billed = lookalike_evidence(daily, np.full(hourly.shape, np.nan), np.zeros(len(daily), int), FIRST_WEEKDAY,
+                                change_day=change)
+    pump, grow, started = slice(0, 8), slice(8, 16), slice(16, 24)
+    assert np.all(np.isnan(billed.year_repeat[:24]))  # too short for the year before
+    assert np.all(billed.early_repeat[pump] > 0.7) and np.median(billed.early_repeat[grow]) > 0.7
+    assert np.all(billed.early_repeat[started] < 0.2)
+    assert np.all(billed.early_dark_share[pump] >= 0.9) and np.all(billed.early_dark_share[grow] <= 0.4)
+    assert np.median(billed.seasonal_return[pump]) >= 0.8
+    assert np.all(billed.seasonal_return[grow] == 0) and np.all(billed.seasonal_return[started] == 0)
+    assert np.all(np.isnan(billed.early_repeat[24:]))  # no change day: nothing to judge
+    # the same pump drawn as a 10 h block on the hourly profile: the lamp-like block is not the level's to explain
+    block = coverage(np.full(d, 9.0), np.full(d, 10.0))[None] * kw[pump] * on[pump][:, :, None]
+    lit = np.concatenate([homes[pump] + block, plain])
+    lit_change = np.r_[np.full(8, k), np.full(40, -1)]
+    res = lookalike_evidence(lit.sum(axis=2), lit, np.zeros(len(lit), int), FIRST_WEEKDAY, change_day=lit_change)
+    lit_billed = lookalike_evidence(lit.sum(axis=2), np.full(lit.shape, np.nan), np.zeros(len(lit), int),
+                                    FIRST_WEEKDAY, change_day=lit_change)
+    assert np.mean(lit_billed.seasonal_return[:8] > 0.3) >= 0.5  # its bills alone show the season ...
+    assert np.all(res.block_share[:8] >= 0.7) and np.all(res.seasonal_return[:8] == 0)  # ... its block is not ours

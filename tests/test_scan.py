@@ -409,3 +409,33 @@ def test_a_pool_pump_back_with_its_summer_is_named_and_ranks_below_a_grow(tmp_pa
     # heating was judged on both of its measures: the season's correlation and last year's same weeks
     assert re.search(r"electric heating/cooling \(correlation with the season -?\d\.\d\d; the same weeks a year before "
                      r"had \d+% of the rise; \d+% of the \d+ weeks before it at the old level\)", ruled_out), ruled_out
+
+
+def test_on_bills_under_a_year_a_pump_back_with_its_summer_is_no_lead(tmp_path):
+    """Twelve monthly reads from September: a household billed three times its usual for last September and October
+    and again from June (a pool pump each summer) against one whose bills tripled in June only (a grow). No month has
+    its month a year before; the data's first weeks stand in for last summer, so the pump's rise and its use above
+    its peers are its season's, while the grow leads and names the season as ruled out."""
+    rng = np.random.default_rng(7)
+    con = connect(tmp_path / "store.duckdb")
+
+    def bills(meter, extra_months):
+        reads = [datetime(2024 + (8 + i) // 12, (8 + i) % 12 + 1, 1, tzinfo=UTC) for i in range(12)]
+        return [(meter, t, float(300 * rng.uniform(0.95, 1.05) + (900 if t.month in extra_months else 0)), False)
+                for t in reads]
+
+    readings = bills("B1", (6, 7, 8, 9, 10)) + bills("B2", (6, 7, 8))
+    ids = ["B1", "B2"] + [f"C{i}" for i in range(14)]
+    for meter in ids[2:]:
+        readings += bills(meter, ())
+    insert_readings(con, readings)
+    insert_meters(con, [(meter, "billing", None, START, START) for meter in ids])
+    insert_premises(con, [(f"P{meter}", meter, "residential", "Shkoder") for meter in ids], holder="Arben Hoxha")
+    leads = {row["premise_id"]: row for row in read_leads(run_scan(con, Settings(min_history_days=60),
+                                                                   tmp_path / "out").leads_csv)}
+    con.close()
+    assert "PB1" not in leads and leads["PB2"]["signals"].split(";")[0] == "strange_increase"
+    ruled_out = leads["PB2"]["explanation"].split("Considered and ruled out:")[1]
+    assert re.search(r"an appliance back with its season \(a pool or irrigation pump, air conditioning\) \(the data's "
+                     r"first four weeks had \d+% of the rise; \d+% of the 16 weeks before it at the old level\)",
+                     ruled_out), ruled_out

@@ -27,6 +27,14 @@ not: its rise is a step on the change day.
   small pump's daily kWh crosses the midpoint with the household's own day-to-day swings. Twenty weeks, not all the
   time back to last year's season: last year's season went on after the days compared (a pool is open into
   September), and a season of seven months leaves five off.
+- early_repeat, early_dark_share: on data too short for those year-ago days (under about a year: monthly reads
+  whose last month is not yet billed, a smart meter installed this spring), the data's own first EARLY_DAYS days
+  stand in for last year's season: early_repeat is the share of the rise their median already had, early_dark_share
+  the share of the DARK_DAYS // 7 whole weeks before the change (all after those first days; judged by
+  MIN_DARK_WEEKS weeks or more) spent under the midpoint of the level before and after the change. A pool pump
+  whose data began in last September ran then, was off from October to April and is back in May; a grow started in
+  May was not there at the start, and a grow older than the data does not stop for four months (a harvest and
+  replant take weeks).
 """
 
 from __future__ import annotations
@@ -44,6 +52,9 @@ MIN_SEGMENT_DAYS = 28  # co-movement inside a segment shorter than four weeks is
 WEEK_DAYS, MIN_WEEK_DAYS = 7, 4  # the off season's weeks, each judged by its median over 4 or more observed days
 OFF_SEASON_WEEKS = 20  # judged before the change: about five months
 BASE_DAYS = 56  # the level before the change, as in the profile measures
+EARLY_DAYS, MIN_EARLY_DAYS = 28, 14  # the data's first four weeks, half of them observed, as last year's season
+DARK_DAYS = 112  # sixteen weeks before the change, after them: an off season, longer than a harvest and replant
+MIN_DARK_WEEKS = 8  # weeks judged (each by MIN_WEEK_DAYS observed days) before early_dark_share is taken
 MIN_LEVEL_KWH = 0.24
 CURVE_BLOCK_DAYS = 4  # days per pass of the population curve: more streams of meters at a time thrash the cache
 
@@ -60,9 +71,9 @@ def smooth(x: np.ndarray) -> np.ndarray:
 
 
 def season_measures(kwh_daily: np.ndarray, population: np.ndarray, change_day: np.ndarray) -> dict[str, np.ndarray]:
-    """season_corr, season_explained, season_amplitude and the year measures (year_repeat, paired_rise_share,
-    off_season_share, off_season_weeks) per meter (module doc). The smoothing and the segment sums run per meter
-    (core.kernels.season)."""
+    """season_corr, season_explained, season_amplitude, the year measures (year_repeat, paired_rise_share,
+    off_season_share, off_season_weeks) and the early ones (early_repeat, early_dark_share) per meter (module
+    doc). The smoothing and the segment sums run per meter (core.kernels.season)."""
     x = np.ascontiguousarray(kwh_daily, dtype=np.float64)
     k = np.asarray(change_day, dtype=np.int64)
     has = (k > 0) & (k < x.shape[1])
@@ -107,4 +118,24 @@ def year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[str, np
     off_share, off_weeks = off_season_weeks(x, last_year_end, kk, np.where(valid, (base + now) / 2, np.nan),
                                             WEEK_DAYS, OFF_SEASON_WEEKS, MIN_WEEK_DAYS)
     return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,
-            "off_season_weeks": off_weeks}
+            "off_season_weeks": off_weeks, **early_measures(x, k, has & (n_pairs < MIN_YEAR_PAIRS))}
+
+
+def early_measures(x: np.ndarray, k: np.ndarray, short: np.ndarray) -> dict[str, np.ndarray]:
+    """early_repeat and early_dark_share (module doc) for the rows `short` of year-ago days: the data's first
+    EARLY_DAYS days as last year's season, the DARK_DAYS before the change as its off season."""
+    d = x.shape[1]
+    seen_early = np.isfinite(x[:, :EARLY_DAYS]).sum(axis=1)
+    judged = short & (k - EARLY_DAYS >= DARK_DAYS) & (seen_early >= MIN_EARLY_DAYS)
+    kk = np.where(judged, k, d)
+    early = window_medians(x, np.zeros_like(kk), np.where(judged, EARLY_DAYS, 0))
+    base = window_medians(x, kk - BASE_DAYS, kk)
+    after = window_medians(x, kk, np.full_like(kk, d))
+    valid = judged & (after > base)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.clip((early - base) / (after - base), 0.0, 1.0)
+    dark_share, dark_weeks = off_season_weeks(x, np.full_like(kk, EARLY_DAYS), kk,
+                                              np.where(valid, (base + after) / 2, np.nan), WEEK_DAYS,
+                                              DARK_DAYS // WEEK_DAYS, MIN_WEEK_DAYS)
+    return {"early_repeat": np.where(valid, share, np.nan),
+            "early_dark_share": np.where(valid & (dark_weeks >= MIN_DARK_WEEKS), dark_share, np.nan)}

@@ -41,13 +41,18 @@ product of ramps r(x, lo, hi) = clip((x - lo) / (hi - lo), 0, 1), so every named
               weeks a year earlier already had the rise (r(year_repeat, .7, .95); those days show the rise:
               r(paired_rise_share, .5, .8), not days after a grow's harvest) * the months before were spent back
               at the old level (r(share of weeks, .8, .95) over r(weeks, 4, 8): a grow older than the data repeats
-              its own lamps a year on too, but ran in between) * a real rise (with a change day only); or the
-              photoperiod detector's own finding that the lamp-like block came back with its season: on last
-              year's weeks, or after months dark since an earlier run (r(block_season, .3, .7)). It discounts
-              even a rise that began with a lamp block: that block is the season's appliance, not a grow's
-              (fusion).
-"a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists, 1 otherwise (the measures
-then describe the whole recent load). Block share = the larger of a proxy from the added profile,
+              its own lamps a year on too, but ran in between) * a real rise (with a change day only); or, on data
+              too short for year-ago days, the data's first four weeks already had the rise (r(early_repeat, .7,
+              .95)) and the sixteen weeks before the change (after those) were back at the old level
+              (r(early_dark_share, .8, .95)) * a real rise * not a block (1 - r(block share, .4, .7): a lamp
+              block's season is the photoperiod detector's to judge, and a winter's heating in the first weeks
+              must not explain a grow's lamps away); or the photoperiod detector's own finding that the lamp-like
+              block came back with its season: on last year's weeks, or after months dark since an earlier run
+              (r(block_season, .3, .7)). It discounts even a rise that began with a lamp block: that block is the
+              season's appliance, not a grow's (fusion).
+"a real rise" = r(rise_ratio, 1.1, 1.3) * r(added_kw, .1, .3) when a change day exists (the rise ratio alone on
+monthly reads, which have no hourly profile to measure added kW on), 1 otherwise (the measures then describe the
+whole recent load). Block share = the larger of a proxy from the added profile,
 r(1 - flatness, .5, .9) * r(edge, .25, .5), and the share of the after days that the photoperiod detector marked as
 lamp days (`is_block`, when given; `lamp_days` keeps only those of meters whose lamp-block score reaches
 MARKED_MIN_SCORE: a thermostat's days can form a weak "run" that must not veto heating). The proxy also catches
@@ -130,6 +135,8 @@ class LookalikeResult:
     paired_rise_share: np.ndarray  # the rise on those days over the rise on all days after the change
     off_season_share: np.ndarray  # share of the weeks before the change back on the old level's side
     off_season_weeks: np.ndarray  # int64 weeks judged for off_season_share
+    early_repeat: np.ndarray  # share of the rise the data's first weeks had (data too short for year-ago days)
+    early_dark_share: np.ndarray  # share of the weeks from them to the change back on the old level's side
     block_season: np.ndarray  # the photoperiod's block_season: a new block back on last year's weeks or after a dark
     # season (core.photoperiod.block_season)
     block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)
@@ -249,7 +256,9 @@ def _measure_rows(x, hourly, first_weekday, k, is_block) -> dict[str, np.ndarray
 
 def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) -> LookalikeResult:
     has = k >= 0
-    presence = np.where(has, ramp(v["rise_ratio"], 1.1, 1.3) * ramp(v["added_kw"], 0.1, 0.3), 1.0)
+    # a billing meter has no hourly profile to measure the added kW on: its rise ratio alone says the rise is real
+    added_kw = np.where(np.isnan(v["added_kw"]), 1.0, ramp(v["added_kw"], 0.1, 0.3))
+    presence = np.where(has, ramp(v["rise_ratio"], 1.1, 1.3) * added_kw, 1.0)
     follows = np.where(has, ramp(v["season_explained"], 0.15, 0.35), ramp(v["season_amplitude"], 0.15, 0.4))
     judged_weeks = ramp(v["off_season_weeks"], 4, 8)  # enough weeks before the change to judge an off season
     off_season = ramp(v["off_season_share"], 0.5, 0.8) * judged_weeks
@@ -276,7 +285,9 @@ def _likelihoods(v: dict[str, np.ndarray], k: np.ndarray, category: np.ndarray) 
     }
     level_return = ramp(v["year_repeat"], 0.7, 0.95) * ramp(v["paired_rise_share"], 0.5, 0.8) \
         * ramp(v["off_season_share"], 0.8, 0.95) * judged_weeks * presence * has
-    likelihood["seasonal_return"] = np.maximum(level_return, ramp(v["block_season"], 0.3, 0.7))
+    early_return = ramp(v["early_repeat"], 0.7, 0.95) * ramp(v["early_dark_share"], 0.8, 0.95) * presence * has \
+        * (1 - ramp(v["block_share"], 0.4, 0.7))
+    likelihood["seasonal_return"] = np.maximum.reduce([level_return, early_return, ramp(v["block_season"], 0.3, 0.7)])
     named = np.maximum.reduce([likelihood["ev"], likelihood["night_shift"], likelihood["growth"],
                                likelihood["seasonal_return"]])
     rise = presence * has
