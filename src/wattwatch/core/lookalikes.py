@@ -136,7 +136,7 @@ class LookalikeResult:
     off_season_share: np.ndarray  # share of the weeks before the change back on the old level's side
     off_season_weeks: np.ndarray  # int64 weeks judged for off_season_share
     early_repeat: np.ndarray  # share of the rise the data's first weeks had (data too short for year-ago days)
-    early_dark_share: np.ndarray  # share of the weeks from them to the change back on the old level's side
+    early_dark_share: np.ndarray  # share of the 16 weeks before the change (after them) back on the old level's side
     block_season: np.ndarray  # the photoperiod's block_season: a new block back on last year's weeks or after a dark
     # season (core.photoperiod.block_season)
     block_share: np.ndarray  # share of after days that are lamp-block days (or the profile proxy)

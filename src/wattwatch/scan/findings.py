@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wattwatch.core.comovers import ComoverFall
 from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
+from wattwatch.core.lookalike_season import DARK_DAYS, EARLY_DAYS
 from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
 from wattwatch.core.photoperiod import NO_CYCLE_KEEP, block_season, runs_without_cycle, seasons_kept
@@ -371,15 +372,15 @@ def _block_season_reason(p, i: int) -> str:
 
 def _season_return_reason(ev: Evidence, i: int) -> str:
     """What the seasonal return measured: the rise's level a year before and the weeks before it (or, on data under a
-    year, the data's first weeks and the weeks since), and the block's season (a year before or after a dark season),
-    each where it was measured (the likelihood takes the larger)."""
+    year, the data's first weeks and the weeks before it), and the block's season (a year before or after a dark
+    season), each where it was measured (the likelihood takes the larger)."""
     la = ev.lookalikes
     parts = []
     if not math.isnan(la.year_repeat[i]):
         parts.append(_year_repeat_reason(la, i))
     if not math.isnan(la.early_repeat[i]):
-        parts.append(f"the data's first four weeks had {la.early_repeat[i]:.0%} of the rise; "
-                     f"{_num(la.early_dark_share[i], '.0%')} of the 16 weeks before it at the old level")
+        parts.append(f"the data's first {EARLY_DAYS // 7} weeks had {la.early_repeat[i]:.0%} of the rise; "
+                     f"{_num(la.early_dark_share[i], '.0%')} of the {DARK_DAYS // 7} weeks before it at the old level")
     if la.block_season[i] > 0:
         parts.append(f"the lamp-like block: {_block_season_reason(ev.lighting, i)}")
     return "; ".join(parts) or "no year-ago days to compare"
