@@ -138,7 +138,8 @@ def test_the_residual_of_a_season_come_back_keeps_its_season(monkeypatch):
     raw = direct.score / SEASONAL_KEEP
     residual = dataclasses.replace(  # what the residual fit would find: the block, clearer, at 09:30 or at 15:00
         direct, score=1.5 * raw, on_hour=direct.on_hour + np.array([0.5, 6.0]), year_repeat=np.zeros(2),
-        back_after_dark=np.zeros(2, bool), earlier_block_days=np.zeros(2, np.int64), days=None,
+        back_after_dark=np.zeros(2, bool), one_season=np.zeros(2, bool), earlier_block_days=np.zeros(2, np.int64),
+        days=None,
         in_added_load=np.ones(2, bool))
     monkeypatch.setattr(A, "added_lamp_blocks", lambda *args: residual)
     merged = with_added_blocks(direct, loads, 0, np.array([200, 200]), np.array([90.0, 90.0]))

@@ -525,7 +525,7 @@ def evidence():
     blocks = lamp_days(lamps.is_block, lamps.score)  # as the scan passes them
     peers = peer_outlier(daily, hourly, category, np.zeros(len(daily), int), np.full(len(daily), np.nan),
                          np.full(len(daily), np.nan), first_weekday=FIRST_WEEKDAY)
-    season = block_season(lamps.year_repeat, lamps.back_after_dark)
+    season = block_season(lamps.year_repeat, lamps.back_after_dark, lamps.one_season)
     return (lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks, block_season=season,
                                peers=peers), category, labels)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from wattwatch.core.blocks import DailyBlocks, fit_daily_blocks, length_slots
-from wattwatch.core.photoperiod import CLASS_HOURS, SEASONAL_KEEP, aggregate_days, detect_photoperiod
+from wattwatch.core.photoperiod import CLASS_HOURS, SEASON_END_DAYS, SEASONAL_KEEP, aggregate_days, detect_photoperiod
 from wattwatch.core.year_ago import year_lag
 
 BASE_MIN = 5
@@ -418,7 +418,8 @@ def naive_aggregate(days: DailyBlocks, n_slots: int, slot_hours: float, year_day
     m, _ = days.start.shape
     keys = ("score", "lamp_kw", "on_hour", "hours_on", "n_block_days", "first_block_day", "last_block_day")
     keys += ("switch_day", "n_gap_days", "coverage", "weekly_balance", "roughness", "length_steadiness", "step_cv")
-    keys += ("weekday_spread", "days_without_before", "new_block", "year_repeat", "is_block")
+    keys += ("weekday_spread", "days_without_before", "new_block", "year_repeat", "is_block", "dark_since")
+    keys += ("one_season",)
     out = {k: [] for k in keys}
     for i in range(m):
         for k, v in naive_meter(days, i, n_slots, slot_hours, year_days).items():
@@ -504,7 +505,7 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol, year_days)
         out.update(score=0.0, lamp_kw=math.nan, on_hour=math.nan, hours_on=math.nan, first_block_day=-1)
         out.update(last_block_day=-1, switch_day=-1, n_gap_days=0, coverage=0.0, weekly_balance=0.0)
         out.update(roughness=math.nan, length_steadiness=0.0, step_cv=math.nan, weekday_spread=math.nan)
-        out.update(days_without_before=0, new_block=False, year_repeat=0.0)
+        out.update(days_without_before=0, new_block=False, year_repeat=0.0, dark_since=0, one_season=False)
         return out
     first, last = best[0], best[-1]
     observed = [j for j in range(first, last + 1) if days.observed[i, j]]
@@ -566,7 +567,10 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol, year_days)
     pairs = [j for j in best if j - year_days >= 0 and days.observed[i, j - year_days]]
     same = [j for j in pairs if dense[j - year_days]]
     year_repeat = len(same) / len(pairs) if new and len(pairs) >= pp.MIN_YEAR_PAIRS else 0.0
-    seasons = 1 - (1 - pp.SEASONAL_KEEP) * year_repeat
+    # a run that never cycled and has been dark for months since, to the data's end: one season's appliance
+    dark_since = sum(1 for j in range(last + 1, d) if days.observed[i, j])
+    one_season = cycling == pp.NO_CYCLE_KEEP and dark_since >= pp.SEASON_END_DAYS
+    seasons = 1 - (1 - pp.SEASONAL_KEEP) * max(year_repeat, float(one_season))
     out.update(
         score=persistence * coverage * weekly * shape * lamp_like * cycling * seasons,
         lamp_kw=med["edge_kw"],
@@ -585,6 +589,8 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol, year_days)
         days_without_before=without,
         new_block=new,
         year_repeat=year_repeat,
+        dark_since=dark_since,
+        one_season=one_season,
     )
     return out
 
@@ -662,6 +668,7 @@ def assert_aggregation_matches(days: DailyBlocks, n_slots: int, slot_hours: floa
     want = naive_aggregate(days, n_slots, slot_hours, year_lag(days.start.shape[1]) if year_days is None else year_days)
     np.testing.assert_array_equal(fast.is_block, np.array(want.pop("is_block"), dtype=bool).reshape(days.start.shape))
     np.testing.assert_array_equal(fast.new_block, np.array(want.pop("new_block"), dtype=bool))
+    np.testing.assert_array_equal(fast.one_season, np.array(want.pop("one_season"), dtype=bool))
     for name, expected in want.items():
         np.testing.assert_allclose(getattr(fast, name), np.array(expected, dtype=float), rtol=1e-9, atol=1e-9,
                                    err_msg=name)
@@ -677,6 +684,23 @@ def test_aggregation_matches_naive_twin(n_slots):
     for _ in range(10):  # a "year" short enough for random runs to repeat one (the seasons rule)
         days = random_days(rng, n_slots, 24 / n_slots, max_days=200)
         assert_aggregation_matches(days, n_slots, 24 / n_slots, year_days=int(rng.integers(20, 120)))
+    for _ in range(6):  # one steady run that stopped 0-100 days before the data's end (one_season)
+        assert_aggregation_matches(one_run(rng, n_slots, 24 / n_slots), n_slots, 24 / n_slots)
+
+
+def one_run(rng, n_slots: int, slot_hours: float) -> DailyBlocks:
+    """random_days' fields for one steady 12 h block a day (with stray and missing days) from a random first day
+    for 100-200 days, then none to the data's end 0-100 days later."""
+    days = random_days(rng, n_slots, slot_hours, max_days=2)
+    m, first, length = len(days.start), int(rng.integers(0, 30)), int(rng.integers(100, 200))
+    d = first + length + int(rng.integers(0, 100))
+    lit = (np.arange(d) >= first) & (np.arange(d) < first + length) & (rng.random((m, d)) > 0.05)
+    observed = rng.random((m, d)) > 0.05
+    start = np.where(lit & observed, (int(rng.integers(0, n_slots)) + rng.integers(-1, 2, (m, d))) % n_slots, -1)
+    step = np.where(start >= 0, rng.uniform(1.8, 2.2, (m, d)), np.nan)
+    return DailyBlocks(observed=observed, start=start, length=np.where(start >= 0, round(12 / slot_hours), 0),
+                       step=step, edge_kw=step, contrast=step * 3, sharpness=step * 5, edge_share=step / step,
+                       base=step / 4, roughness=step * 0.05)
 
 
 def test_aggregation_matches_naive_twin_on_synthetic_meters(base_set):
@@ -855,3 +879,23 @@ def test_with_a_year_of_data_the_last_weeks_are_compared_with_the_first():
     assert found.year_repeat[0] == 1.0 and found.year_repeat[1] == 0.0 and found.year_repeat[2] == 0.0
     assert found.score[0] < 0.6 * found.score[2] <= found.score[1]
     assert detect_photoperiod(loads, 1.0, year_days=364).year_repeat[0] == 0.0  # one pair only at 52 weeks
+
+
+def test_a_block_seen_for_one_season_and_dark_since_counts_as_a_seasons_appliance():
+    """Data that begin in winter see a pump's summer once, in the middle: 330 days, a pump lit 09:00-20:00 on days
+    120-269 (150 days with no switch or harvest gap) and dark for the last 60; the same pump still running at the
+    data's end; lamps over the same days that switched from 18 h to 12 h (a grow's cycle) before going dark. Only the
+    first ran one season and stopped: counted at SEASONAL_KEEP."""
+    rng = np.random.default_rng(35)
+    d = 330
+    day, hour = np.arange(d)[:, None], np.arange(24)[None, :]
+    summer = (day >= 120) & (day < 270)
+    pump = 2.0 * ((hour >= 9) & (hour < 20))
+    cycled = 2.0 * np.where(day < 150, (hour >= 6), (hour >= 6) & (hour < 18)) * summer
+    loads = np.stack([0.4 * rng.gamma(6, 1 / 6, (d, 24)) + x for x in (pump * summer, pump * (day >= 120), cycled)])
+    found = detect_photoperiod(loads, 1.0)
+    assert list(found.one_season) == [True, False, False]
+    assert found.dark_since[0] >= SEASON_END_DAYS and found.dark_since[1] == 0
+    assert found.switch_day[2] >= 145 and found.dark_since[2] >= SEASON_END_DAYS
+    assert found.score[0] == pytest.approx(found.score[1] * SEASONAL_KEEP, rel=0.2)  # the backgrounds differ a little
+    assert found.score[0] < 0.3 * found.score[2]

@@ -101,7 +101,8 @@ def test_streaming_stage_matches_the_detectors_on_whole_matrices(city):
     assert_same(ev.peers, peers, "peers")
     lookalikes = lookalike_evidence(daily.kwh, hourly, info.category, weekday, change_day=increase.change_day,
                                     is_block=lamp_days(ev.lighting.is_block, ev.lighting.score),
-                                    block_season=block_season(ev.lighting.year_repeat, ev.lighting.back_after_dark),
+                                    block_season=block_season(ev.lighting.year_repeat, ev.lighting.back_after_dark,
+                                                             ev.lighting.one_season),
                                     peers=peers)
     assert_same(ev.lookalikes, lookalikes, "lookalikes")
     drop = sustained_drop(daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=ev.lighting.is_block,

@@ -42,10 +42,14 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
   as a return: back_after_dark says that a new block's same block ran at least RETURN_MIN_DAYS days before it and
   was then dark DARK_SEASON_DAYS observed days or more (the data began in last summer's pump season, the winter was
   dark, the pump is back in May). Four months dark is longer than any harvest-and-replant break, and an earlier
-  run of three weeks is no stray match of a busy background. block_season = the larger of year_repeat and
-  back_after_dark; the score keeps 1 - (1 - SEASONAL_KEEP) * block_season. Neither is taken for a run that
-  switched from 18 h to 12 h: no appliance's season does, while a grow older than a year that paused a few weeks
-  before its run (a new block) has its own lamps on the same days a year before.
+  run of three weeks is no stray match of a busy background. Where the data begin after last year's season (in
+  winter), the pump's summer is seen once, in the middle: one_season says that the run never cycled (see cycling)
+  and the lamps have been dark SEASON_END_DAYS observed days or more since its last day, to the data's end: a
+  season's appliance that ran its season and stopped (a grow cycles; one that stopped months ago has nothing left
+  to find). block_season = the largest of year_repeat, back_after_dark and one_season; the score keeps
+  1 - (1 - SEASONAL_KEEP) * block_season. Neither of the first two is taken for a run that switched from 18 h to
+  12 h: no appliance's season does, while a grow older than a year that paused a few weeks before its run (a new
+  block) has its own lamps on the same days a year before.
 Look-alikes fail at least one factor: mining (no edges: few, scattered block days, low coverage), EV charging
 (short, varying start: low coverage), shifts and shops (closed days every week: weekly balance near 0), heating
 (thermostat cycling: no sharp fixed-clock edges, so low coverage and sharpness), buildings open every day (lamp
@@ -114,6 +118,7 @@ NO_CYCLE_KEEP = 0.3
 SEASONAL_KEEP = 0.15  # a new block that repeats last year's same weeks (module doc: seasons)
 RETURN_MIN_DAYS = 21  # an earlier run of the same block worth the name (module doc: seasons)
 DARK_SEASON_DAYS = 120  # observed days dark between that run and the new one: an off season, not a harvest
+SEASON_END_DAYS = 60  # observed days dark after a run that never cycled, to the data's end: its season is over
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,8 @@ class PhotoperiodResult:
     earlier_block_days: np.ndarray  # int64: days of the same block before first_block_day (an earlier run of it)
     back_after_dark: np.ndarray  # bool: a new block whose earlier run (>= RETURN_MIN_DAYS) ended a dark season ago
     # (False where the run switched from 18 h to 12 h)
+    dark_since: np.ndarray  # int64: observed days after last_block_day (0 with no block)
+    one_season: np.ndarray  # bool: a run that never cycled, dark SEASON_END_DAYS observed days or more since
     new_block: np.ndarray  # bool: days_without_before >= NEW_BLOCK_MIN_DAYS (the block appeared, not lifelong)
     year_repeat: np.ndarray  # float64: share of a new block's run days whose same day a year earlier had the same
     # block (a season's appliance, dark in between); 0 where not a new block, under MIN_YEAR_PAIRS such days, or the
@@ -209,6 +216,7 @@ def aggregate_days(
     seasonal_keep: float = SEASONAL_KEEP,
     return_min_days: int = RETURN_MIN_DAYS,
     dark_season_days: int = DARK_SEASON_DAYS,
+    season_end_days: int = SEASON_END_DAYS,
 ) -> PhotoperiodResult:
     """Across-days half of the detector (module doc): candidate clock anchors, the grow run, its summary and score."""
     m, d = days.start.shape
@@ -250,14 +258,25 @@ def aggregate_days(
     seasonal = new_block & (counts[rs.SWITCH] < 0)
     year_repeat = np.where(seasonal & (pairs >= min_year_pairs), counts[rs.YEAR_SAME] / np.maximum(pairs, 1), 0.0)
     back = seasonal & (counts[rs.EARLIER] >= return_min_days) & (without >= dark_season_days)
-    summary["score"] = summary["score"] * seasons_kept(block_season(year_repeat, back), seasonal_keep)
+    dark_since = _observed_after(np.asarray(days.observed, dtype=bool), counts[rs.LAST])
+    one_season = runs_without_cycle(counts[rs.FIRST], counts[rs.LAST], counts[rs.N_GAP], counts[rs.SWITCH],
+                                    no_cycle_days) & (dark_since >= season_end_days)
+    summary["score"] = summary["score"] * seasons_kept(block_season(year_repeat, back, one_season), seasonal_keep)
     return PhotoperiodResult(
         **summary, switch_day=counts[rs.SWITCH], days_without_before=without, earlier_block_days=counts[rs.EARLIER],
-        back_after_dark=back, new_block=new_block,
+        back_after_dark=back, dark_since=dark_since, one_season=one_season, new_block=new_block,
         year_repeat=year_repeat, is_block=run,
         in_added_load=np.zeros(m, dtype=bool),
         days=days,
     )
+
+
+def _observed_after(observed: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per meter: the observed days after day last[i] (0 where last[i] < 0: no run)."""
+    if observed.shape[1] == 0:
+        return np.zeros(len(last), dtype=np.int64)
+    upto = np.take_along_axis(np.cumsum(observed, axis=1), np.maximum(last, 0)[:, None], axis=1)[:, 0]
+    return np.where(last >= 0, observed.sum(axis=1) - upto, 0).astype(np.int64)
 
 
 def _anchor_slots(days, n_slots):
@@ -331,10 +350,11 @@ def _day_to_day(medians, weekday_edges):
     return MAD_TO_SD * (medians[rs.STEP_DEVIATION] - base_dev), np.where(np.isfinite(spread), spread, np.nan)
 
 
-def block_season(year_repeat, back_after_dark) -> np.ndarray:
-    """How surely a new block is a season's appliance come back (module doc: seasons): its year repeat, or 1 where it
-    came back after a dark season."""
-    return np.maximum(np.asarray(year_repeat, dtype=np.float64), np.asarray(back_after_dark, dtype=np.float64))
+def block_season(year_repeat, back_after_dark, one_season) -> np.ndarray:
+    """How surely a block is a season's appliance (module doc: seasons): its year repeat, or 1 where it came back
+    after a dark season or ran one season without cycling and stopped."""
+    return np.maximum.reduce([np.asarray(year_repeat, dtype=np.float64),
+                              np.asarray(back_after_dark, dtype=np.float64), np.asarray(one_season, dtype=np.float64)])
 
 
 def seasons_kept(season, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:

@@ -161,8 +161,9 @@ def gather_evidence(
         switched = pool.submit(switched_fall_judged, daily.kwh, daily.zero_days, peers.peer_level_kwh_day, population,
                                settings.min_history_days)
         measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
-        lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
-                                      block_season(lighting.year_repeat, lighting.back_after_dark), peers)
+        season = block_season(lighting.year_repeat, lighting.back_after_dark, lighting.one_season)
+        lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population, season,
+                                      peers)
         step("look-alikes")
         drop = sustained_drop(
             daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,

@@ -95,7 +95,7 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         text += (f"; but {p.last_block_day[i] - p.first_block_day[i] + 1} days with no switch or harvest gap, as a "
                  f"pump's, greenhouse's or building's schedule runs (a grow cycles): counted at {NO_CYCLE_KEEP:.0%}")
     text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
-    season = block_season(p.year_repeat[i], p.back_after_dark[i])
+    season = block_season(p.year_repeat[i], p.back_after_dark[i], p.one_season[i])
     if season > 0:
         text += f", but {_block_season_reason(p, i)}, as a pool or irrigation pump's season does: counted at " \
                 f"{seasons_kept(season):.0%}"
@@ -362,8 +362,12 @@ def _year_repeat_reason(la, i: int) -> str:
 
 
 def _block_season_reason(p, i: int) -> str:
-    """Why the photoperiod took a new block for a season's appliance come back (core.photoperiod.block_season): the
-    share of its days a year before, or its earlier run and the dark season since, whichever counted more."""
+    """Why the photoperiod took a block for a season's appliance (core.photoperiod.block_season): the share of its
+    days a year before, its earlier run and the dark season since, or its one season and the dark days after it,
+    whichever counted more."""
+    if p.one_season[i] and p.year_repeat[i] < 1.0 and not p.back_after_dark[i]:
+        return (f"after {p.last_block_day[i] - p.first_block_day[i] + 1} days with no switch or harvest gap it has been "
+                f"dark the last {p.dark_since[i]} days")
     if p.year_repeat[i] >= float(p.back_after_dark[i]):
         return f"{p.year_repeat[i]:.0%} of its days had the same block a year before, with weeks dark in between"
     return (f"the same block ran {p.earlier_block_days[i]} days before and was dark for {p.days_without_before[i]} "

@@ -55,7 +55,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         category=ev.info.category,
         is_billing=ev.daily.is_billing,
         lighting_score=ev.lighting.score,
-        block_season=block_season(ev.lighting.year_repeat, ev.lighting.back_after_dark),
+        block_season=block_season(ev.lighting.year_repeat, ev.lighting.back_after_dark, ev.lighting.one_season),
         new_block=ev.lighting.new_block,
         first_block_day=ev.lighting.first_block_day,
         lamp_kw=ev.lighting.lamp_kw,
