@@ -59,11 +59,13 @@ class Dataset:
     sales_truth: Path | None = None  # sales_truth.csv (sale_id, premise_id, buyer_entity, role) when sales are given
 
 
-def simulator_dataset(workdir: Path, seed: int, n_premises: int, days: int) -> Dataset:
-    """The demo city, simulated backgrounds only (real backgrounds are dataset b's job)."""
+def simulator_dataset(workdir: Path, seed: int, n_premises: int, days: int, start: str | None = None) -> Dataset:
+    """The demo city, simulated backgrounds only (real backgrounds are dataset b's job), from `start` (default: the
+    simulator's own first day)."""
     from wattwatch.sim import CityConfig, generate_city, write_city
 
-    config = CityConfig(seed=seed, n_premises=n_premises, days=days, real_data=None)
+    config = CityConfig(seed=seed, n_premises=n_premises, days=days, real_data=None,
+                        **({"start": start} if start else {}))
     paths = write_city(generate_city(config), workdir)
     files = {k: [p] for k, p in paths.items() if k in ("premises", "stores", "readings", "register_reads",
                                                          "feeders", "sales")}

@@ -207,18 +207,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", choices=DATASETS, help="run one dataset only")
     p.add_argument("--days", type=int, help="days of readings in every dataset (default 400, quick 200); 365 is a "
                                             "year, whose last two weeks alone are compared with the year before")
+    p.add_argument("--start", help="first day of every dataset, YYYY-MM-DD (default: (a) 2025-01-01, (b) and (c) "
+                                   "2024-09-02); the backgrounds' seasons follow the calendar")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this path")
     p.add_argument("--details", type=int, default=6, help="misranked premises listed per question (0: none)")
     p.add_argument("--workdir", type=Path, help="keep the generated files and databases here (default: temp dir)")
     return p.parse_args(argv)
 
 
-def build(key: str, workdir: Path, seed: int, sizes: dict[str, tuple[int, int]]) -> Dataset | None:
+def build(key: str, workdir: Path, seed: int, sizes: dict[str, tuple[int, int]], start: str | None = None
+          ) -> Dataset | None:
     n, days = sizes[key]
     data = workdir / f"{key}-data"
     data.mkdir(parents=True, exist_ok=True)
     if key == "a":
-        return simulator_dataset(data, seed, n, days)
+        return simulator_dataset(data, seed, n, days, start)
     from benchmarks.plant_variants import PLANTERS_C
     from benchmarks.realcity import real_dataset
     from wattwatch.realdata import find_real_data
@@ -228,8 +231,8 @@ def build(key: str, workdir: Path, seed: int, sizes: dict[str, tuple[int, int]])
         print(f"({key}) skipped: no real data folder (../shared/data/real or $WATTWATCH_REAL_DATA)")
         return None
     if key == "c":
-        return real_dataset(data, root, seed, n, days, planters=PLANTERS_C, key="c")
-    return real_dataset(data, root, seed, n, days, with_sales=True)
+        return real_dataset(data, root, seed, n, days, planters=PLANTERS_C, key="c", start=start)
+    return real_dataset(data, root, seed, n, days, with_sales=True, start=start)
 
 
 def main(argv: list[str] | None = None) -> list[DatasetResult]:
@@ -243,7 +246,7 @@ def main(argv: list[str] | None = None) -> list[DatasetResult]:
             if args.only and key != args.only:
                 continue
             started = time.perf_counter()
-            ds = build(key, workdir, args.seed, sizes)
+            ds = build(key, workdir, args.seed, sizes, args.start)
             if ds is None:
                 continue
             built = time.perf_counter() - started

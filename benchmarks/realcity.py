@@ -111,16 +111,17 @@ def _own_load(rng: np.random.Generator, axis: Axis, bg: Background, category: st
 
 def real_dataset(workdir: Path, root: Path, seed: int, n_premises: int, days: int,
                  monthly_share: float = 0.5, with_sales: bool = False, planters: Planters = PLANTERS_B,
-                 key: str = "b") -> Dataset:
+                 key: str = "b", start: str | None = None) -> Dataset:
     """Files and truth of dataset (b), or of another dataset on the same backgrounds with other `planters` (c:
     benchmarks.plant_variants); with_sales adds register fields, lamp-shop sales and their truth
-    (benchmarks.plant_sales) without changing anything else the seed gives."""
+    (benchmarks.plant_sales) without changing anything else the seed gives. The data begin on `start` (default
+    START); each background's window is taken at the same season of its own years."""
     workdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     library = load_backgrounds(root, rng)
     if not library:
         raise FileNotFoundError(f"no usable real series under {root}")
-    axis = Axis(np.datetime64(START).astype(object), days, "Europe/Tirane")
+    axis = Axis(np.datetime64(start or START).astype(object), days, "Europe/Tirane")
     category = _categories(rng, n_premises, library)
     label = _assign_cases(rng, category, planters.lookalike_categories)
     temperature = daily_temperature(rng, axis)
