@@ -451,6 +451,7 @@ def test_a_real_backgrounds_dataset_begins_on_its_start_day(tmp_path):
     from benchmarks.realcity import real_dataset
 
     ds = real_dataset(tmp_path / "jan", root, seed=4, n_premises=40, days=60, start="2025-01-06")
-    first = duckdb.sql(f"SELECT min(timezone('{ds.timezone}', timestamp))::DATE FROM '{ds.files['readings'][0]}'").fetchone()
+    readings = ds.files["readings"][0]
+    first = duckdb.sql(f"SELECT min(timezone('{ds.timezone}', timestamp))::DATE FROM '{readings}'").fetchone()
     assert str(first[0]) == "2025-01-06"
     assert (ds.truth.label == "grow").sum() > 0
