@@ -20,7 +20,7 @@ from wattwatch.core.lookalike_profiles import added_load, energy_window_hours, p
 from wattwatch.core.lookalike_season import population_curve, season_measures
 from wattwatch.core.lookalikes import MARKED_MIN_SCORE, NAMES, lamp_days, lookalike_evidence
 from wattwatch.core.peers import peer_outlier
-from wattwatch.core.photoperiod import block_season, detect_photoperiod
+from wattwatch.core.photoperiod import detect_photoperiod, season_of
 
 N_DAYS = 420
 FIRST_WEEKDAY = 3
@@ -525,7 +525,7 @@ def evidence():
     blocks = lamp_days(lamps.is_block, lamps.score)  # as the scan passes them
     peers = peer_outlier(daily, hourly, category, np.zeros(len(daily), int), np.full(len(daily), np.nan),
                          np.full(len(daily), np.nan), first_weekday=FIRST_WEEKDAY)
-    season = block_season(lamps.year_repeat, lamps.back_after_dark, lamps.one_season)
+    season = season_of(lamps)
     return (lookalike_evidence(daily, hourly, category, FIRST_WEEKDAY, is_block=blocks, block_season=season,
                                peers=peers), category, labels)
 

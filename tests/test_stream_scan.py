@@ -22,7 +22,7 @@ from wattwatch.core.feeder import feeder_balance
 from wattwatch.core.increase import strange_increase
 from wattwatch.core.lookalikes import lamp_days, lookalike_evidence
 from wattwatch.core.peers import peer_outlier
-from wattwatch.core.photoperiod import block_season, detect_photoperiod
+from wattwatch.core.photoperiod import detect_photoperiod, season_of
 from wattwatch.engine.duckdb import DuckDBEngine, daily_matrix, interval_readings, meter_table, profile_matrix
 from wattwatch.engine.parquet import ParquetEngine
 from wattwatch.ingest import ingest_file
@@ -101,8 +101,7 @@ def test_streaming_stage_matches_the_detectors_on_whole_matrices(city):
     assert_same(ev.peers, peers, "peers")
     lookalikes = lookalike_evidence(daily.kwh, hourly, info.category, weekday, change_day=increase.change_day,
                                     is_block=lamp_days(ev.lighting.is_block, ev.lighting.score),
-                                    block_season=block_season(ev.lighting.year_repeat, ev.lighting.back_after_dark,
-                                                             ev.lighting.one_season),
+                                    block_season=season_of(ev.lighting),
                                     peers=peers)
     assert_same(ev.lookalikes, lookalikes, "lookalikes")
     drop = sustained_drop(daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=ev.lighting.is_block,

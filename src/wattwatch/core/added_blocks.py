@@ -23,7 +23,7 @@ import numpy as np
 
 from wattwatch.core.kernels.lookalike_days import grouped_mean_profiles
 from wattwatch.core.lookalike_profiles import MIN_DAY_HOURS, MIN_WEEKDAY_DAYS, periods
-from wattwatch.core.photoperiod import PhotoperiodResult, block_season, detect_photoperiod, seasons_kept_beyond
+from wattwatch.core.photoperiod import PhotoperiodResult, detect_photoperiod, season_of, seasons_kept_beyond
 
 ADDED_MIN_INCREASE = 5.0  # strange-increase score (0..100) from which the residual is fitted
 SAME_BLOCK_HOURS = 1.0  # lights-on this close (as core.photoperiod's START_TOL_HOURS): the same block
@@ -65,8 +65,8 @@ def with_added_blocks(direct: PhotoperiodResult, hourly: np.ndarray, first_weekd
     fields = {f.name: getattr(direct, f.name).copy() for f in dataclasses.fields(PhotoperiodResult) if f.name != "days"}
     if rows.size:
         added = added_lamp_blocks(hourly[rows], first_weekday, k[rows])
-        own = block_season(added.year_repeat, added.back_after_dark, added.one_season)
-        direct_season = block_season(direct.year_repeat[rows], direct.back_after_dark[rows], direct.one_season[rows])
+        own = season_of(added)
+        direct_season = season_of(direct)[rows]
         apart = np.abs((added.on_hour - direct.on_hour[rows] + 12.0) % 24.0 - 12.0)
         inherit = (direct_season > own) & (apart <= SAME_BLOCK_HOURS)
         score = np.nan_to_num(added.score) * np.where(inherit, seasons_kept_beyond(direct_season, own), 1.0)

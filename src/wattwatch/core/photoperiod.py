@@ -357,6 +357,11 @@ def block_season(year_repeat, back_after_dark, one_season) -> np.ndarray:
                               np.asarray(back_after_dark, dtype=np.float64), np.asarray(one_season, dtype=np.float64)])
 
 
+def season_of(result: PhotoperiodResult) -> np.ndarray:
+    """block_season of every meter of a photoperiod result."""
+    return block_season(result.year_repeat, result.back_after_dark, result.one_season)
+
+
 def seasons_kept(season, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:
     """The share of the lamp score a block keeps for coming back with its season (block_season, module doc)."""
     return 1.0 - (1.0 - seasonal_keep) * np.asarray(season, dtype=np.float64)

@@ -27,7 +27,7 @@ from wattwatch.core.increase import IncreaseResult
 from wattwatch.core.lookalike_season import population_curve
 from wattwatch.core.lookalikes import LookalikeResult, lookalike_scores
 from wattwatch.core.peers import PeerResult, peer_scores
-from wattwatch.core.photoperiod import PhotoperiodResult, block_season
+from wattwatch.core.photoperiod import PhotoperiodResult, season_of
 from wattwatch.core.purchases import PurchaseEvidence
 from wattwatch.core.seasonal_fall import SeasonalFall, seasonal_fall
 from wattwatch.core.switching import SwitchedFall, switched_fall
@@ -161,9 +161,8 @@ def gather_evidence(
         switched = pool.submit(switched_fall_judged, daily.kwh, daily.zero_days, peers.peer_level_kwh_day, population,
                                settings.min_history_days)
         measured = {key[len(LOOKALIKE):]: value for key, value in per_meter.items() if key.startswith(LOOKALIKE)}
-        season = block_season(lighting.year_repeat, lighting.back_after_dark, lighting.one_season)
-        lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population, season,
-                                      peers)
+        lookalikes = lookalike_scores(daily.kwh, measured, info.category, increase.change_day, population,
+                                      season_of(lighting), peers)
         step("look-alikes")
         drop = sustained_drop(
             daily.kwh, peer_level=peers.peer_level_kwh_day, is_block=lighting.is_block, zero_days=daily.zero_days,

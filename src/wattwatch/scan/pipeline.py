@@ -16,7 +16,7 @@ import numpy as np
 
 from wattwatch.core.fusion import FusedScores, fuse
 from wattwatch.core.lookalikes import NAMES as LOOKALIKE_NAMES
-from wattwatch.core.photoperiod import block_season
+from wattwatch.core.photoperiod import season_of
 from wattwatch.core.population import category_curves, unexplained_fall
 from wattwatch.engine.base import Engine
 from wattwatch.engine.duckdb import DuckDBEngine
@@ -55,7 +55,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         category=ev.info.category,
         is_billing=ev.daily.is_billing,
         lighting_score=ev.lighting.score,
-        block_season=block_season(ev.lighting.year_repeat, ev.lighting.back_after_dark, ev.lighting.one_season),
+        block_season=season_of(ev.lighting),
         new_block=ev.lighting.new_block,
         first_block_day=ev.lighting.first_block_day,
         lamp_kw=ev.lighting.lamp_kw,
