@@ -110,7 +110,9 @@ def year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[str, np
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((then - base) / (now - base), 0.0, 1.0)
     valid = has & (n_pairs >= MIN_YEAR_PAIRS) & (now - base > 0) & np.isfinite(base)
-    after = window_medians(x, np.where(valid, kk, x.shape[1]), np.full_like(kk, x.shape[1]))  # judged rows only
+    early_rows = early_judged(x, k, has & (n_pairs < MIN_YEAR_PAIRS))
+    # the level after the change, once, for the rows either judgement reads
+    after = window_medians(x, np.where(valid | early_rows, kk, x.shape[1]), np.full_like(kk, x.shape[1]))
     with np.errstate(invalid="ignore", divide="ignore"):
         paired = np.where(valid & (after > base), (now - base) / (after - base), np.nan)
     # the year-ago days end a lag before the paired days after the change end
@@ -118,19 +120,22 @@ def year_measures(x: np.ndarray, k: np.ndarray, has: np.ndarray) -> dict[str, np
     off_share, off_weeks = off_season_weeks(x, last_year_end, kk, np.where(valid, (base + now) / 2, np.nan),
                                             WEEK_DAYS, OFF_SEASON_WEEKS, MIN_WEEK_DAYS)
     return {"year_repeat": np.where(valid, share, np.nan), "paired_rise_share": paired, "off_season_share": off_share,
-            "off_season_weeks": off_weeks, **early_measures(x, k, has & (n_pairs < MIN_YEAR_PAIRS))}
+            "off_season_weeks": off_weeks, **early_measures(x, k, early_rows, base, after)}
 
 
-def early_measures(x: np.ndarray, k: np.ndarray, short: np.ndarray) -> dict[str, np.ndarray]:
-    """early_repeat and early_dark_share (module doc) for the rows `short` of year-ago days: the data's first
-    EARLY_DAYS days as last year's season, the DARK_DAYS before the change as its off season."""
-    d = x.shape[1]
-    seen_early = np.isfinite(x[:, :EARLY_DAYS]).sum(axis=1)
-    judged = short & (k - EARLY_DAYS >= DARK_DAYS) & (seen_early >= MIN_EARLY_DAYS)
-    kk = np.where(judged, k, d)
+def early_judged(x: np.ndarray, k: np.ndarray, short: np.ndarray) -> np.ndarray:
+    """The rows `short` of year-ago days whose change lies DARK_DAYS or more after the data's first EARLY_DAYS, of
+    which MIN_EARLY_DAYS were observed: the rows early_measures judges."""
+    return short & (k - EARLY_DAYS >= DARK_DAYS) & (np.isfinite(x[:, :EARLY_DAYS]).sum(axis=1) >= MIN_EARLY_DAYS)
+
+
+def early_measures(x: np.ndarray, k: np.ndarray, judged: np.ndarray, base: np.ndarray, after: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+    """early_repeat and early_dark_share (module doc) for the `judged` rows (early_judged): the data's first
+    EARLY_DAYS days as last year's season, the DARK_DAYS before the change as its off season; `base` and `after` are
+    the levels before and from the change day that year_measures took."""
+    kk = np.where(judged, k, x.shape[1])
     early = window_medians(x, np.zeros_like(kk), np.where(judged, EARLY_DAYS, 0))
-    base = window_medians(x, kk - BASE_DAYS, kk)
-    after = window_medians(x, kk, np.full_like(kk, d))
     valid = judged & (after > base)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((early - base) / (after - base), 0.0, 1.0)
