@@ -58,6 +58,9 @@ def naive_absence(x, zero, k, flat_start, flat_days, level_before):
         return rebound, ramp(rebound, A.REBOUND_LOW, A.REBOUND_HIGH) * ramp(back, low, high)
 
     rebound, explained = explain(after, j + A.WEEK, A.RETURN_DAYS, A.RECOVERED_LOW, A.RECOVERED_HIGH)
+    next_weeks = [v for v in series[k + A.WINDOW_DAYS:k + 2 * A.WINDOW_DAYS] if not math.isnan(v)]
+    if len(next_weeks) >= A.MIN_HELD_DAYS and level_before > 0 and not math.isnan(level_before):
+        explained *= ramp(statistics.median(next_weeks) / level_before, A.RECOVERED_LOW, A.RECOVERED_HIGH)
     late = [series[t] for t in range(k + A.WINDOW_DAYS, len(series))]
     late_rebound, late_explained = explain(late, 0, A.LATE_RETURN_DAYS, A.LATE_RECOVERED_LOW, A.LATE_RECOVERED_HIGH)
     if late_explained > explained:
@@ -171,6 +174,19 @@ def test_a_bypassed_household_that_also_went_away_is_not_explained():
     x[100:] *= 0.25  # the bypass
     x[110:120] = 0.3  # ... and a week away inside it: the spell rebounds, but only to a quarter of the old level
     assert explained(x, 100) == 0.0
+
+
+def test_a_bypassed_households_busy_days_after_its_quietest_week_are_no_return():
+    rng = np.random.default_rng(15)
+    for seed in range(5):
+        x = household(np.random.default_rng(seed), 300)
+        x[100:] *= 0.3  # the bypass
+        x[140:147] *= 0.2  # its quietest week
+        x[153:156] = 10.0 + rng.random(3)  # a heavy weekend at the end of the fall's eight weeks: the old level
+        assert explained(x[:156], 100) == 1.0  # all the data shows: a return, for all anyone can tell
+        assert explained(x, 100) == 0.0  # the eight weeks after stay at the bypassed level
+        x[156:] /= 0.3  # ... unless they come back up with it
+        assert explained(x, 100) == 1.0
 
 
 def test_use_that_came_back_long_after_the_fall_is_explained_but_a_season_on_a_bypass_is_not():

@@ -18,17 +18,21 @@ WINDOW_DAYS days from k (core.drop's local window):
    about 1 under a bypass (a season moves eight weeks by a third at most), several times over when the household
    came back or a new one moved in. An empty spell (floor 0) followed by use rebounds infinitely.
 3. recovered = the same level now / the level before the change (core.drop's level_before).
-4. explained = ramp(rebound; REBOUND_LOW -> REBOUND_HIGH) * ramp(recovered; RECOVERED_LOW -> RECOVERED_HIGH) in
-   [0, 1] (unknown level before: no limit); 0 without a change day or a rebound, and 0 when
-   the low spell lies on the meter's flat run (a stuck meter that was replaced is the theft core.drop's flat part
-   scores, not an absence).
-5. A late return: the same rebound and recovered measured with the last days of the whole series instead, when they
+4. held = the median of the WINDOW_DAYS after the window (at least MIN_HELD_DAYS observed) / the level before: a
+   household back home stays back, while the last days' level of step 2 can be a few busy days of a bypassed one
+   (a bypassed household's heavy weekend after its quietest week rebounds 4.8x, to 93 % of the old level, while the
+   eight weeks after hold at 36 %). Unknown (too few days after the window): no limit.
+5. explained = ramp(rebound; REBOUND_LOW -> REBOUND_HIGH) * ramp(recovered; RECOVERED_LOW -> RECOVERED_HIGH)
+   * ramp(held; the same) in [0, 1] (unknown level before: no limit); 0 without a change day or a rebound, and 0
+   when the low spell lies on the meter's flat run (a stuck meter that was replaced is the theft core.drop's flat
+   part scores, not an absence).
+6. A late return: the same rebound and recovered measured with the last days of the whole series instead, when they
    lie beyond the window (an empty summer of a building heated electrically, a long stay away, a vacancy of months:
    use came back long after the fall), over the last LATE_RETURN_DAYS. A bypass in place today keeps the meter low
    to the end (a season's upswing on a halved level is not several times its lowest week); use that came back to
-   LATE_RECOVERED_LOW -> LATE_RECOVERED_HIGH of the old level (stricter than step 4: a bypassed household back from
+   LATE_RECOVERED_LOW -> LATE_RECOVERED_HIGH of the old level (stricter than step 5: a bypassed household back from
    a trip rebounds too, to its bypassed level) shows no theft now. The larger of the two explanations is kept, with
-   its rebound and recovered.
+   its rebound and recovered. (Step 4 is not asked of it: the weeks after its low spell are the vacancy itself.)
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from wattwatch.core.drop import LOCAL_DAYS, evidence_series
-from wattwatch.core.kernels.medians import last_finite_medians, strided_window_medians
+from wattwatch.core.kernels.medians import last_finite_medians, strided_window_medians, window_medians
 
 WINDOW_DAYS = LOCAL_DAYS  # the weeks core.drop measured the fall's level in
 WEEK = 7
@@ -51,6 +55,7 @@ REBOUND_LOW, REBOUND_HIGH = 2.5, 3.5  # a bypassed household's last days reach t
 # rose from a low spell only to a quarter or a third of its old level is a bypassed household that went away too.
 RECOVERED_LOW, RECOVERED_HIGH = 0.35, 0.5
 LATE_RECOVERED_LOW, LATE_RECOVERED_HIGH = 0.6, 0.8
+MIN_HELD_DAYS = 14  # two weeks after the window tell a return from a busy weekend
 LATE_RETURN_DAYS = (WEEK,)  # a late return is judged on the last week (its median): a few good days are not a return
 
 
@@ -98,7 +103,8 @@ def _block(kwh_daily, zero_days, change_day, flat_start, flat_days, level_before
     before = np.asarray(level_before, dtype=np.float64)
     now = _level_now(x, start, start + WINDOW_DAYS, start + j + WEEK, any_week, RETURN_DAYS)
     rebound, recovered, explained = _explained(now, floor, before, RECOVERED_LOW, RECOVERED_HIGH)
-    late_now = _level_now(x, k + WINDOW_DAYS, np.full(m, d), 0, any_week, LATE_RETURN_DAYS)  # step 5: beyond it
+    explained = explained * _held(x, k + WINDOW_DAYS, any_week, before)
+    late_now = _level_now(x, k + WINDOW_DAYS, np.full(m, d), 0, any_week, LATE_RETURN_DAYS)  # step 6: beyond it
     late = _explained(late_now, floor, before, LATE_RECOVERED_LOW, LATE_RECOVERED_HIGH)
     use_late = late[2] > explained
     rebound, recovered, explained = (np.where(use_late, b, a) for a, b in zip((rebound, recovered, explained), late))
@@ -120,8 +126,21 @@ def _level_now(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, not_before: np.nda
     return now
 
 
+def _held(x: np.ndarray, after_window: np.ndarray, usable: np.ndarray, level_before: np.ndarray) -> np.ndarray:
+    """ramp(held; RECOVERED_LOW -> RECOVERED_HIGH) of step 4: 1 where unknown."""
+    lo = np.where(usable, after_window, x.shape[1])
+    hi = lo + WINDOW_DAYS
+    observed = np.isfinite(x)
+    counts = np.concatenate([np.zeros((x.shape[0], 1), np.int64), np.cumsum(observed, axis=1)], axis=1)
+    rows = np.arange(x.shape[0])
+    enough = counts[rows, np.minimum(hi, x.shape[1])] - counts[rows, np.minimum(lo, x.shape[1])] >= MIN_HELD_DAYS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        held = window_medians(x, lo, hi) / level_before
+    return np.where(enough & np.isfinite(held), ramp(held, RECOVERED_LOW, RECOVERED_HIGH), 1.0)
+
+
 def _explained(now, floor, level_before, recovered_low, recovered_high):
-    """(rebound, recovered, explained) of a level `now` after a low spell at `floor` (module doc, steps 2-4)."""
+    """(rebound, recovered, explained) of a level `now` after a low spell at `floor` (module doc, steps 2, 3, 5)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         rebound = np.where(floor > 0, now / floor, np.where(now > 0, np.inf, 1.0))
         recovered = now / level_before
