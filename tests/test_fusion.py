@@ -41,6 +41,9 @@ def random_inputs(rng, m=40, d=120):
         drop_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
         night_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         night_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
+        night_absence=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
+        drop_change_day=np.where(rng.random(m) < 0.8, rng.integers(0, max(d, 1), m), -1),
+        night_change_day=np.where(rng.random(m) < 0.8, rng.integers(0, max(d, 1), m), -1),
         night_lost_kw=nan_some(rng.gamma(1.0, 1.0, m)),
         switched_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         switched_factor=np.where(rng.random(m) < 0.5, rng.random(m), 0.0),
@@ -97,11 +100,15 @@ def naive_fuse(x, i):
     else:
         ramp = min(max((shape - F.SHAPE_LOW) / (F.SHAPE_HIGH - F.SHAPE_LOW), 0.0), 1.0)
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
-    unexplained = x["drop_unexplained"][i] * (1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i]))
-    unexplained *= 1 - clip(x["drop_seasonal"][i])
-    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * unexplained
-    night = (F.NIGHT_DROP_WEIGHT * clip(x["night_drop_score"][i])) ** F.DROP_POWER * unexplained  # no shape rule
+    seasons = x["drop_unexplained"][i] * (1 - clip(x["drop_seasonal"][i]))
+    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * seasons
+    drop *= 1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i])
+    night = (F.NIGHT_DROP_WEIGHT * clip(x["night_drop_score"][i])) ** F.DROP_POWER * seasons  # no shape rule
     night *= 1 - clip(x["night_seasonal"][i])
+    # the nights' own absence, or the day's when both falls are one
+    same_fall = abs(int(x["drop_change_day"][i]) - int(x["night_change_day"][i])) <= F.SAME_FALL_DAYS
+    away = max(clip(x["night_absence"][i]), clip(x["drop_absence"][i]) if same_fall else 0.0)
+    night *= 1 - (1 - F.ABSENCE_KEEP) * away
     # a switched bypass: its own category and seasons, no absence or shape rule
     switched = clip(x["switched_drop_score"][i]) ** F.DROP_POWER * clip(x["switched_factor"][i])
     switched *= x["switched_unexplained"][i] * (1 - clip(x["switched_seasonal"][i]))
@@ -147,7 +154,8 @@ def one(**overrides):
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
         drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
         feeder_score=np.array([0.0]), night_drop_score=np.array([0.0]), night_lost_kw=np.array([np.nan]),
-        night_seasonal=np.array([0.0]), switched_drop_score=np.array([0.0]), switched_factor=np.array([0.0]),
+        night_seasonal=np.array([0.0]), night_absence=np.array([0.0]), drop_change_day=np.array([-1]),
+        night_change_day=np.array([-1]), switched_drop_score=np.array([0.0]), switched_factor=np.array([0.0]),
         switched_unexplained=np.array([1.0]), switched_seasonal=np.array([0.0]), switched_lost_kw=np.array([np.nan]),
     )
     x.update(quiet)
@@ -225,9 +233,19 @@ def test_a_night_only_fall_counts_without_the_shape_rule_and_at_its_weight():
     assert both.theft[0] == pytest.approx(F.W_DROP * 0.4 ** F.DROP_POWER)
     away = one(night_drop_score=[0.4], drop_absence=[1.0])
     assert away.night_drop[0] == pytest.approx(F.ABSENCE_KEEP * night.night_drop[0])
+    nights_away = one(night_drop_score=[0.4], night_absence=[1.0], drop_change_day=[40], night_change_day=[200])
+    assert nights_away.night_drop[0] == pytest.approx(F.ABSENCE_KEEP * night.night_drop[0])
     winter_nights = one(night_drop_score=[0.4], night_seasonal=[0.75])  # a heater that ran through winter nights
     assert winter_nights.night_drop[0] == pytest.approx(0.25 * one(night_drop_score=[0.4]).night_drop[0])
     assert one(drop_score=[0.5], night_seasonal=[1.0]).drop[0] == pytest.approx(0.5 ** F.DROP_POWER)
+
+
+def test_the_days_absence_explains_the_nights_fall_only_when_both_falls_are_one():
+    night_theft = one(night_drop_score=[0.4]).night_drop[0]
+    for day, nights, explained in ((100, 100, True), (100, 100 + F.SAME_FALL_DAYS, True), (100, 50, True),
+                                   (100, 101 + F.SAME_FALL_DAYS, False), (238, 139, False), (40, 200, False)):
+        got = one(night_drop_score=[0.4], drop_absence=[1.0], drop_change_day=[day], night_change_day=[nights])
+        assert got.night_drop[0] == pytest.approx((F.ABSENCE_KEEP if explained else 1.0) * night_theft)
 
 
 def test_a_switched_bypass_counts_as_much_as_the_meter_switches_and_ignores_the_absence_rule():

@@ -86,6 +86,7 @@ class Evidence:
     drop: DropResult
     night_drop: DropResult  # the same drop on the night hours' own series (core.night_band): a night-only bypass
     night_seasonal_fall: SeasonalFall  # how well the night series' own seasons explain its fall
+    night_absence: AbsenceResult  # how well an absence on the night series explains its fall
     switched: SwitchedFall  # a fall that comes and goes: a bypass switched in and out (core.switching)
     switched_seasonal_fall: SeasonalFall  # how well the premises' own seasons explain that fall
     absence: AbsenceResult  # how well a vacation, a change of occupant or an empty season explains each drop
@@ -178,7 +179,7 @@ def gather_evidence(
         calendar_kept = (info.category >= 0) & (info.category != RESIDENTIAL)
         comovers = comover_fall(daily.kwh, info.category, drop.change_day, drop.ratio,
                                 calendar_kept & (drop.drop_score > 0))
-        (night_drop, night_seasonal), (switched, switched_seasonal) = night.result(), switched.result()
+        (night_drop, night_seasonal, night_absence), (switched, switched_seasonal) = night.result(), switched.result()
         switched_comovers = comover_fall(daily.kwh, info.category, switched.fall.change_day, switched.fall.ratio,
                                          calendar_kept & (switched.factor > 0))
     step("theft")
@@ -200,18 +201,20 @@ def gather_evidence(
         purchases = purchases_by_meter(sale_lines(con, settings.timezone, first_day), links, info.premise_id, onset)
     step("sales")
     return Evidence(daily, premises, info, feeders, increase, lighting, peers, population, lookalikes, drop,
-                    night_drop, night_seasonal, switched, switched_seasonal, absence, seasonal, comovers,
+                    night_drop, night_seasonal, night_absence, switched, switched_seasonal, absence, seasonal, comovers,
                     switched_comovers, feeder, links, purchases)
 
 
-def night_fall(night: np.ndarray, zero_days: np.ndarray, min_history_days: int) -> tuple[DropResult, SeasonalFall]:
+def night_fall(night: np.ndarray, zero_days: np.ndarray,
+               min_history_days: int) -> tuple[DropResult, SeasonalFall, AbsenceResult]:
     """The drop of the night hours' own daily series and how well its seasons explain it. No peers: a group's night
     levels are not measured, so the night fall is weighed against the meter's own nights; its seasons are the
     nights' own (a heat pump or storage heater runs at night in winter): the population's night curve, judged as
     the day's fall is."""
     drop = sustained_drop(night, zero_days=zero_days, min_history_days=min_history_days)
     judged = np.where(drop.drop_score > 0, drop.change_day, -1)
-    return drop, seasonal_fall(night, zero_days, population_curve(night), judged, drop.level_after)
+    absence = ordinary_absence(night, zero_days, drop.change_day, drop.flat_start, drop.flat_days, drop.level_before)
+    return drop, seasonal_fall(night, zero_days, population_curve(night), judged, drop.level_after), absence
 
 
 def switched_fall_judged(kwh: np.ndarray, zero_days: np.ndarray, peer_level: np.ndarray, population: np.ndarray,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from wattwatch.core.absence import AbsenceResult
 from wattwatch.core.comovers import ComoverFall
 from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
 from wattwatch.core.lookalike_season import DARK_DAYS, EARLY_DAYS
@@ -165,14 +166,17 @@ def drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
     )
     if not math.isnan(d.peer_ratio[i]):
         text += f"; now {d.peer_ratio[i]:.2f}x what similar premises use"
-    a = ev.absence
-    if a.explained[i] >= ABSENCE_SHOWN:
-        text += (
-            f". It came back up to {a.rebound[i]:.1f}x its lowest week ({a.recovered[i]:.0%} of the old level): "
-            "more like a vacation, a change of occupant or an empty season than a bypass, so the fall counts for less"
-        )
-    text += _seasonal_note(ev, i) + _comover_note(ev.comover_fall, i)
+    text += _absence_note(ev.absence, i, "It", "its") + _seasonal_note(ev, i) + _comover_note(ev.comover_fall, i)
     return Finding("sustained_drop", float(fused.drop[i]), text + ".")
+
+
+def _absence_note(a: AbsenceResult, i: int, subject: str, whose: str) -> str:
+    """The sentence a fall that came back up earns (core.absence), or nothing."""
+    if a.explained[i] < ABSENCE_SHOWN:
+        return ""
+    return (f". {subject} came back up to {a.rebound[i]:.1f}x {whose} lowest week ({a.recovered[i]:.0%} of the old "
+            "level): more like a vacation, a change of occupant or an empty season than a bypass, so the fall counts "
+            "for less")
 
 
 def night_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
@@ -187,6 +191,7 @@ def night_drop_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | No
     )
     if fused.drop[i] < fused.night_drop[i]:
         text += "; the whole day's use fell less, as when part of the supply bypasses the meter at night"
+    text += _absence_note(ev.night_absence, i, "The nights", "their")
     explained = ev.night_seasonal_fall.explained[i]
     if explained >= SEASON_SHOWN:
         text += (f". Its nights followed the population's night-time seasons (heating or cooling at night), which "
