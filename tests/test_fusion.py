@@ -39,6 +39,7 @@ def random_inputs(rng, m=40, d=120):
         drop_unexplained=rng.random(m),
         drop_absence=np.where(rng.random(m) < 0.3, rng.random(m), 0.0),
         drop_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
+        drop_season_share=nan_some(np.where(rng.random(m) < 0.3, rng.random(m) * (rng.random(m) < 0.8), 1.0)),
         night_drop_score=nan_some(rng.random(m) * (rng.random(m) < 0.3)),
         night_seasonal=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
         night_absence=np.where(rng.random(m) < 0.3, rng.random(m), nan_some(np.zeros(m))),
@@ -101,8 +102,11 @@ def naive_fuse(x, i):
         ramp = min(max((shape - F.SHAPE_LOW) / (F.SHAPE_HIGH - F.SHAPE_LOW), 0.0), 1.0)
         shape_weight = F.SHAPE_FLOOR + (1 - F.SHAPE_FLOOR) * ramp
     seasons = x["drop_unexplained"][i] * (1 - clip(x["drop_seasonal"][i]))
-    drop = clip(x["drop_score"][i]) ** F.DROP_POWER * shape_weight * seasons
-    drop *= 1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i])
+    # the drop score holds its own year's season; the population's seasons measure the same: the smaller share left
+    own = 1.0 if math.isnan(x["drop_season_share"][i]) else clip(x["drop_season_share"][i])
+    unseasoned = clip(x["drop_score"][i]) / own if own > 0 else 0.0
+    drop = min(unseasoned, 1.0) ** F.DROP_POWER * min(own, 1 - clip(x["drop_seasonal"][i])) * shape_weight
+    drop *= x["drop_unexplained"][i] * (1 - (1 - F.ABSENCE_KEEP) * clip(x["drop_absence"][i]))
     night = (F.NIGHT_DROP_WEIGHT * clip(x["night_drop_score"][i])) ** F.DROP_POWER * seasons  # no shape rule
     night *= 1 - clip(x["night_seasonal"][i])
     # the nights' own absence, or the day's when both falls are one
@@ -152,7 +156,8 @@ def one(**overrides):
         lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), seasonal_return=np.array([0.0]),
         greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
         drop_shape_similarity=np.array([np.nan]), drop_unexplained=np.array([1.0]),
-        drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), flat_score=np.array([0.0]),
+        drop_absence=np.array([0.0]), drop_seasonal=np.array([0.0]), drop_season_share=np.array([1.0]),
+        flat_score=np.array([0.0]),
         feeder_score=np.array([0.0]), night_drop_score=np.array([0.0]), night_lost_kw=np.array([np.nan]),
         night_seasonal=np.array([0.0]), night_absence=np.array([0.0]), drop_change_day=np.array([-1]),
         night_change_day=np.array([-1]), switched_drop_score=np.array([0.0]), switched_factor=np.array([0.0]),
@@ -238,6 +243,18 @@ def test_a_night_only_fall_counts_without_the_shape_rule_and_at_its_weight():
     winter_nights = one(night_drop_score=[0.4], night_seasonal=[0.75])  # a heater that ran through winter nights
     assert winter_nights.night_drop[0] == pytest.approx(0.25 * one(night_drop_score=[0.4]).night_drop[0])
     assert one(drop_score=[0.5], night_seasonal=[1.0]).drop[0] == pytest.approx(0.5 ** F.DROP_POWER)
+
+
+def test_a_fall_both_season_measures_half_explain_is_not_discounted_twice():
+    own_year = one(drop_score=[0.2], drop_season_share=[0.5])  # last year had half the fall: 0.4 before that
+    assert own_year.drop[0] == pytest.approx(0.4 ** F.DROP_POWER * 0.5)
+    population = one(drop_score=[0.4], drop_seasonal=[0.5])  # the population's seasons explain half of it
+    assert population.drop[0] == pytest.approx(own_year.drop[0])
+    both = one(drop_score=[0.2], drop_season_share=[0.5], drop_seasonal=[0.5])
+    assert both.drop[0] == pytest.approx(own_year.drop[0])  # one explanation measured twice
+    assert one(drop_score=[0.2], drop_season_share=[0.5], drop_seasonal=[0.8]).drop[0] == pytest.approx(
+        0.4 ** F.DROP_POWER * 0.2)  # the stronger explanation counts
+    assert one(drop_score=[0.0], drop_season_share=[0.0]).drop[0] == 0.0  # last year had all of it
 
 
 def test_the_days_absence_explains_the_nights_fall_only_when_both_falls_are_one():

@@ -17,7 +17,8 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
   meter, and a feeder whose unmetered energy rose when this meter fell.
   A drop that a household away or a change of occupant explains better (the level came back up to several times
   its low spell's: core.absence) keeps only ABSENCE_KEEP of its weight; a drop the premises' own seasons explain
-  (core.seasonal_fall: heating off in spring, a school's summer) keeps the share they leave unexplained.
+  (core.seasonal_fall: heating off in spring, a school's summer) keeps the share they leave unexplained, or the
+  share core.drop's own year-ago season leaves where that is smaller (two measures of one explanation).
 A meter whose level fell while lamp blocks appear (whole-premises bypass feeding a grow) is both.
 Why the stronger question, not a noisy OR of the two: each question is already a noisy OR of its own signs, while a
 premises with faint signs of both (a rise the look-alikes half explain, a small fall) is no likelier to hide either;
@@ -175,6 +176,7 @@ def fuse(
     drop_unexplained: np.ndarray,
     drop_absence: np.ndarray,
     drop_seasonal: np.ndarray,
+    drop_season_share: np.ndarray,
     night_drop_score: np.ndarray,
     night_seasonal: np.ndarray,
     night_absence: np.ndarray,
@@ -235,9 +237,16 @@ def fuse(
     # (core.comovers; drop_unexplained is the share both leave), is not one premises' theft; what explains the
     # meter's fall (its kind's, its own seasons) explains its night's fall too
     absence = np.clip(np.nan_to_num(drop_absence), 0.0, 1.0)
-    seasons = np.asarray(drop_unexplained) * (1.0 - np.clip(np.nan_to_num(drop_seasonal), 0.0, 1.0))
-    unexplained = seasons * (1.0 - (1.0 - ABSENCE_KEEP) * absence)
-    drop = np.clip(np.nan_to_num(drop_score), 0.0, 1.0) ** DROP_POWER * shape_weight * unexplained
+    seasonal = np.clip(np.nan_to_num(drop_seasonal), 0.0, 1.0)
+    seasons = np.asarray(drop_unexplained) * (1.0 - seasonal)
+    # the drop score already holds its own year's season (core.drop's season_share, the share of the fall last year
+    # did not have); the premises' seasons on the population's curves (core.seasonal_fall) are a second measure of
+    # the same explanation: the fall keeps the smaller share either leaves, not their product
+    own_share = np.clip(np.nan_to_num(np.asarray(drop_season_share, dtype=np.float64), nan=1.0), 0.0, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unseasoned = np.where(own_share > 0, np.clip(np.nan_to_num(drop_score), 0.0, 1.0) / own_share, 0.0)
+    drop = (np.clip(unseasoned, 0.0, 1.0) ** DROP_POWER * np.minimum(own_share, 1.0 - seasonal) * shape_weight
+            * np.asarray(drop_unexplained) * (1.0 - (1.0 - ABSENCE_KEEP) * absence))
     night = NIGHT_DROP_WEIGHT * np.clip(np.nan_to_num(night_drop_score), 0.0, 1.0)
     # ... and the nights' own seasons explain theirs (core.seasonal_fall on the night series), as does an absence
     # the nights show (core.absence on the night series); the day's absence only when it is the same fall

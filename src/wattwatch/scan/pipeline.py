@@ -75,6 +75,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         * ev.comover_fall.unexplained,
         drop_absence=ev.absence.explained,
         drop_seasonal=ev.seasonal_fall.explained,
+        drop_season_share=ev.drop.season_share,
         night_drop_score=ev.night_drop.drop_score,
         night_seasonal=ev.night_seasonal_fall.explained,
         night_absence=ev.night_absence.explained,
