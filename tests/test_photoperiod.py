@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from wattwatch.core.blocks import DailyBlocks, fit_daily_blocks, length_slots
-from wattwatch.core.photoperiod import CLASS_HOURS, SEASON_END_DAYS, SEASONAL_KEEP, aggregate_days, detect_photoperiod
+from wattwatch.core.photoperiod import (
+    CLASS_HOURS, SEASON_END_DAYS, SEASON_PAUSE_DAYS, SEASONAL_KEEP, aggregate_days, detect_photoperiod,
+)
 from wattwatch.core.year_ago import year_lag
 
 BASE_MIN = 5
@@ -569,7 +571,9 @@ def naive_summary(days, i, cls, run, dense, n_slots, slot_hours, tol, year_days)
     year_repeat = len(same) / len(pairs) if new and len(pairs) >= pp.MIN_YEAR_PAIRS else 0.0
     # a run that never cycled and has been dark for months since, to the data's end: one season's appliance
     dark_since = sum(1 for j in range(last + 1, d) if days.observed[i, j])
-    one_season = cycling == pp.NO_CYCLE_KEEP and dark_since >= pp.SEASON_END_DAYS
+    # ... one pause of a few days allowed (rain, a repair)
+    one_season = (last - first + 1 >= pp.NO_CYCLE_DAYS and gap_days <= pp.SEASON_PAUSE_DAYS and switch_day < 0
+                  and dark_since >= pp.SEASON_END_DAYS)
     seasons = 1 - (1 - pp.SEASONAL_KEEP) * max(year_repeat, float(one_season))
     out.update(
         score=persistence * coverage * weekly * shape * lamp_like * cycling * seasons,
@@ -684,17 +688,19 @@ def test_aggregation_matches_naive_twin(n_slots):
     for _ in range(10):  # a "year" short enough for random runs to repeat one (the seasons rule)
         days = random_days(rng, n_slots, 24 / n_slots, max_days=200)
         assert_aggregation_matches(days, n_slots, 24 / n_slots, year_days=int(rng.integers(20, 120)))
-    for _ in range(6):  # one steady run that stopped 0-100 days before the data's end (one_season)
+    for _ in range(12):  # one steady run that stopped 0-100 days before the data's end (one_season)
         assert_aggregation_matches(one_run(rng, n_slots, 24 / n_slots), n_slots, 24 / n_slots)
 
 
 def one_run(rng, n_slots: int, slot_hours: float) -> DailyBlocks:
-    """random_days' fields for one steady 12 h block a day (with stray and missing days) from a random first day
-    for 100-200 days, then none to the data's end 0-100 days later."""
+    """random_days' fields for one steady 12 h block a day (with stray and missing days, and on some draws a pause of
+    2-9 dark days) from a random first day for 100-200 days, then none to the data's end 0-100 days later."""
     days = random_days(rng, n_slots, slot_hours, max_days=2)
     m, first, length = len(days.start), int(rng.integers(0, 30)), int(rng.integers(100, 200))
     d = first + length + int(rng.integers(0, 100))
-    lit = (np.arange(d) >= first) & (np.arange(d) < first + length) & (rng.random((m, d)) > 0.05)
+    pause_start, pause_days = first + int(rng.integers(20, 80)), int(rng.integers(2, 10)) * (rng.random() < 0.5)
+    pause = (np.arange(d) >= pause_start) & (np.arange(d) < pause_start + pause_days)
+    lit = (np.arange(d) >= first) & (np.arange(d) < first + length) & ~pause & (rng.random((m, d)) > 0.05)
     observed = rng.random((m, d)) > 0.05
     start = np.where(lit & observed, (int(rng.integers(0, n_slots)) + rng.integers(-1, 2, (m, d))) % n_slots, -1)
     step = np.where(start >= 0, rng.uniform(1.8, 2.2, (m, d)), np.nan)
@@ -885,16 +891,21 @@ def test_a_block_seen_for_one_season_and_dark_since_counts_as_a_seasons_applianc
     """Data that begin in winter see a pump's summer once, in the middle: 330 days, a pump lit 09:00-20:00 on days
     120-269 (150 days with no switch or harvest gap) and dark for the last 60; the same pump still running at the
     data's end; lamps over the same days that switched from 18 h to 12 h (a grow's cycle) before going dark. Only the
-    first ran one season and stopped: counted at SEASONAL_KEEP."""
+    first ran one season and stopped: counted at SEASONAL_KEEP, as is the pump that paused four days for rain, but not
+    12 h lamps dark ten days for a harvest."""
     rng = np.random.default_rng(35)
     d = 330
     day, hour = np.arange(d)[:, None], np.arange(24)[None, :]
     summer = (day >= 120) & (day < 270)
     pump = 2.0 * ((hour >= 9) & (hour < 20))
     cycled = 2.0 * np.where(day < 150, (hour >= 6), (hour >= 6) & (hour < 18)) * summer
-    loads = np.stack([0.4 * rng.gamma(6, 1 / 6, (d, 24)) + x for x in (pump * summer, pump * (day >= 120), cycled)])
+    paused = pump * summer * ((day < 180) | (day >= 184))  # four days of rain
+    harvested = 2.0 * ((hour >= 8) & (hour < 20)) * summer * ((day < 190) | (day >= 200))  # a crop cut, ten days
+    loads = np.stack([0.4 * rng.gamma(6, 1 / 6, (d, 24)) + x
+                      for x in (pump * summer, pump * (day >= 120), cycled, paused, harvested)])
     found = detect_photoperiod(loads, 1.0)
-    assert list(found.one_season) == [True, False, False]
+    assert list(found.one_season) == [True, False, False, True, False]
+    assert 0 < found.n_gap_days[3] <= SEASON_PAUSE_DAYS < found.n_gap_days[4]
     assert found.dark_since[0] >= SEASON_END_DAYS and found.dark_since[1] == 0
     assert found.switch_day[2] >= 145 and found.dark_since[2] >= SEASON_END_DAYS
     assert found.score[0] == pytest.approx(found.score[1] * SEASONAL_KEEP, rel=0.2)  # the backgrounds differ a little

@@ -43,10 +43,12 @@ Score in [0, 1] = persistence * coverage * weekly balance * shape * lamp likenes
   was then dark DARK_SEASON_DAYS observed days or more (the data began in last summer's pump season, the winter was
   dark, the pump is back in May). Four months dark is longer than any harvest-and-replant break, and an earlier
   run of three weeks is no stray match of a busy background. Where the data begin after last year's season (in
-  winter), the pump's summer is seen once, in the middle: one_season says that the run never cycled (see cycling)
-  and the lamps have been dark SEASON_END_DAYS observed days or more since its last day, to the data's end: a
-  season's appliance that ran its season and stopped (a grow cycles; one that stopped months ago has nothing left
-  to find). block_season = the largest of year_repeat, back_after_dark and one_season; the score keeps
+  winter), the pump's summer is seen once, in the middle: one_season says that the run never cycled (see cycling;
+  one pause of SEASON_PAUSE_DAYS days or fewer allowed: a pump stops for a few days of rain or a repair, while a
+  grow that harvested within a run of 16 weeks without switching ran two 12 h crops back to back) and the lamps
+  have been dark SEASON_END_DAYS observed days or more since its last day, to the data's end: a season's appliance
+  that ran its season and stopped (a grow cycles; one that stopped months ago has nothing left to find).
+  block_season = the largest of year_repeat, back_after_dark and one_season; the score keeps
   1 - (1 - SEASONAL_KEEP) * block_season. Neither of the first two is taken for a run that switched from 18 h to
   12 h: no appliance's season does, while a grow older than a year that paused a few weeks before its run (a new
   block) has its own lamps on the same days a year before.
@@ -119,6 +121,7 @@ SEASONAL_KEEP = 0.15  # a new block that repeats last year's same weeks (module 
 RETURN_MIN_DAYS = 21  # an earlier run of the same block worth the name (module doc: seasons)
 DARK_SEASON_DAYS = 120  # observed days dark between that run and the new one: an off season, not a harvest
 SEASON_END_DAYS = 60  # observed days dark after a run that never cycled, to the data's end: its season is over
+SEASON_PAUSE_DAYS = 5  # dark days in gaps a season's run may hold (one pause): a gap is GAP_MIN_DAYS or more
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def aggregate_days(
     return_min_days: int = RETURN_MIN_DAYS,
     dark_season_days: int = DARK_SEASON_DAYS,
     season_end_days: int = SEASON_END_DAYS,
+    season_pause_days: int = SEASON_PAUSE_DAYS,
 ) -> PhotoperiodResult:
     """Across-days half of the detector (module doc): candidate clock anchors, the grow run, its summary and score."""
     m, d = days.start.shape
@@ -260,7 +264,7 @@ def aggregate_days(
     back = seasonal & (counts[rs.EARLIER] >= return_min_days) & (without >= dark_season_days)
     dark_since = _observed_after(np.asarray(days.observed, dtype=bool), counts[rs.LAST])
     one_season = runs_without_cycle(counts[rs.FIRST], counts[rs.LAST], counts[rs.N_GAP], counts[rs.SWITCH],
-                                    no_cycle_days) & (dark_since >= season_end_days)
+                                    no_cycle_days, season_pause_days) & (dark_since >= season_end_days)
     summary["score"] = summary["score"] * seasons_kept(block_season(year_repeat, back, one_season), seasonal_keep)
     return PhotoperiodResult(
         **summary, switch_day=counts[rs.SWITCH], days_without_before=without, earlier_block_days=counts[rs.EARLIER],
@@ -375,9 +379,10 @@ def seasons_kept_beyond(season, own) -> np.ndarray:
 
 
 def runs_without_cycle(first_block_day, last_block_day, n_gap_days, switch_day,
-                       no_cycle_days: int = NO_CYCLE_DAYS) -> np.ndarray:
+                       no_cycle_days: int = NO_CYCLE_DAYS, pause_days: int = 0) -> np.ndarray:
     """Per meter: the block ran at least no_cycle_days, first to last day, with neither a switch nor a harvest gap
-    (module doc: cycling)."""
+    (module doc: cycling); gaps of pause_days dark days in all are allowed (one_season's pause)."""
     first = np.asarray(first_block_day)
     span = np.asarray(last_block_day) - first + 1
-    return (first >= 0) & (span >= no_cycle_days) & (np.asarray(n_gap_days) == 0) & (np.asarray(switch_day) < 0)
+    return ((first >= 0) & (span >= no_cycle_days) & (np.asarray(n_gap_days) <= pause_days)
+            & (np.asarray(switch_day) < 0))

@@ -371,8 +371,9 @@ def _block_season_reason(p, i: int) -> str:
     days a year before, its earlier run and the dark season since, or its one season and the dark days after it,
     whichever counted more."""
     if p.one_season[i] and p.year_repeat[i] < 1.0 and not p.back_after_dark[i]:
-        return (f"after {p.last_block_day[i] - p.first_block_day[i] + 1} days with no switch or harvest gap it has been "
-                f"dark the last {p.dark_since[i]} days")
+        cycle = f"a pause of {p.n_gap_days[i]} days and no switch" if p.n_gap_days[i] else "no switch or harvest gap"
+        return (f"after {p.last_block_day[i] - p.first_block_day[i] + 1} days with {cycle} it has been dark the last "
+                f"{p.dark_since[i]} days")
     if p.year_repeat[i] >= float(p.back_after_dark[i]):
         return f"{p.year_repeat[i]:.0%} of its days had the same block a year before, with weeks dark in between"
     return (f"the same block ran {p.earlier_block_days[i]} days before and was dark for {p.days_without_before[i]} "
