@@ -353,6 +353,23 @@ def test_a_storage_heater_on_the_night_tariff_is_named_as_a_timer_and_ranks_belo
     assert window and float(window.group(1)) >= 10.0, grow["explanation"]
 
 
+def test_a_season_seen_once_names_its_pause():
+    """The photoperiod's reason for a run seen once (core.photoperiod one_season): its length, a pause if it held one,
+    and the dark days since."""
+    from types import SimpleNamespace
+
+    from wattwatch.scan.findings import _block_season_reason
+
+    run = dict(one_season=[True], year_repeat=[0.0], back_after_dark=[False], first_block_day=[20],
+               last_block_day=[159], dark_since=[80])
+    paused = SimpleNamespace(**{k: np.array(v) for k, v in run.items()}, n_gap_days=np.array([4]))
+    steady = SimpleNamespace(**{k: np.array(v) for k, v in run.items()}, n_gap_days=np.array([0]))
+    assert _block_season_reason(paused, 0) == ("after 140 days with a pause of 4 days and no switch it has been dark "
+                                               "the last 80 days")
+    assert _block_season_reason(steady, 0) == ("after 140 days with no switch or harvest gap it has been dark the "
+                                               "last 80 days")
+
+
 KEPT = f"{SEASONAL_KEEP:.0%}"  # what a season's appliance's block keeps (core.photoperiod)
 SEASON_RETURN_REASON = (r"an appliance back with its season \(a pool or irrigation pump, air conditioning\) \(the same "
                         r"weeks a year before had \d+% of the rise; \d+% of the \d+ weeks before it at the old level")
