@@ -538,7 +538,10 @@ def test_each_lookalike_scores_its_own_cases_high(evidence, name):
     own = lik[labels == name]
     assert np.median(own[:, j]) >= 0.8
     assert np.mean(own[:, j] >= 0.5) >= 0.75
-    others = np.delete(own, j, axis=1)  # the other look-alikes do not claim these cases
+    # the other look-alikes do not claim these cases; a greenhouse's lit season, dark since, is also a season's block
+    # (core.photoperiod one_season, a pause of a few days allowed): both names are true of it
+    also_true = [NAMES.index("seasonal_return")] if name == "greenhouse" else []
+    others = np.delete(own, [j, *also_true], axis=1)
     assert np.median(own[:, j]) - np.median(others.max(axis=1)) >= 0.6
 
 
