@@ -42,7 +42,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from wattwatch.core.drop import LOCAL_DAYS, evidence_series
-from wattwatch.core.kernels.medians import last_finite_medians, strided_window_medians, window_medians
+from wattwatch.core.kernels.medians import last_finite_medians, strided_window_medians
 
 WINDOW_DAYS = LOCAL_DAYS  # the weeks core.drop measured the fall's level in
 WEEK = 7
@@ -129,14 +129,10 @@ def _level_now(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, not_before: np.nda
 def _held(x: np.ndarray, after_window: np.ndarray, usable: np.ndarray, level_before: np.ndarray) -> np.ndarray:
     """ramp(held; RECOVERED_LOW -> RECOVERED_HIGH) of step 4: 1 where unknown."""
     lo = np.where(usable, after_window, x.shape[1])
-    hi = lo + WINDOW_DAYS
-    observed = np.isfinite(x)
-    counts = np.concatenate([np.zeros((x.shape[0], 1), np.int64), np.cumsum(observed, axis=1)], axis=1)
-    rows = np.arange(x.shape[0])
-    enough = counts[rows, np.minimum(hi, x.shape[1])] - counts[rows, np.minimum(lo, x.shape[1])] >= MIN_HELD_DAYS
+    level = strided_window_medians(x, lo, WINDOW_DAYS, 1, 1, MIN_HELD_DAYS)[:, 0]  # NaN: too few days
     with np.errstate(invalid="ignore", divide="ignore"):
-        held = window_medians(x, lo, hi) / level_before
-    return np.where(enough & np.isfinite(held), ramp(held, RECOVERED_LOW, RECOVERED_HIGH), 1.0)
+        held = level / level_before
+    return np.where(np.isfinite(held), ramp(held, RECOVERED_LOW, RECOVERED_HIGH), 1.0)
 
 
 def _explained(now, floor, level_before, recovered_low, recovered_high):
