@@ -26,6 +26,8 @@ def random_inputs(rng, m=40, d=120):
         coincides_with_block=rng.random(m) < 0.1,
         increase_score=nan_some(rng.random(m) * 100 * (rng.random(m) < 0.5)),
         increase_change_day=change,
+        # the added day's edge where a change was measured; values on both sides of the ramp and inside it
+        rise_edge=np.where(change >= 0, nan_some(rng.random(m) * 0.5), np.nan),
         peer_score=nan_some(rng.random(m) * (rng.random(m) < 0.5)),
         purchase_score=rng.random(m) * (rng.random(m) < 0.3),
         purchase_timed=rng.random(m) < 0.15,
@@ -78,7 +80,12 @@ def naive_fuse(x, i):
     own = clip(x["block_season"][i])
     season = max(own, clip(x["seasonal_return"][i])) if coherent else own
     lighting *= (1 - (1 - SEASONAL_KEEP) * season) / (1 - (1 - SEASONAL_KEEP) * own)
-    increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained)
+    # lamps switch: a rise whose added day has no hour-to-hour step is no lamps' rise, nor is a block that began it
+    edge = x["rise_edge"][i]
+    switching = 1.0 if math.isnan(edge) else clip((edge - F.SWITCH_EDGE_LOW) / (F.SWITCH_EDGE_HIGH - F.SWITCH_EDGE_LOW))
+    if coherent:
+        lighting *= switching
+    increase = z(x["increase_score"][i]) / 100.0 * (1.0 - explained) * switching
     peers = z(x["peer_score"][i]) * (1.0 - explained)
     if not (x["is_billing"][i] or coherent):  # coherent includes kit bought just before the rise
         light = z(x["lighting_score"][i])
@@ -151,7 +158,8 @@ def one(**overrides):
         category=np.array([0]), is_billing=np.array([False]), new_block=np.array([False]),
         lighting_score=np.array([0.0]), block_season=np.array([0.0]), first_block_day=np.array([-1]),
         coincides_with_block=np.array([False]),
-        increase_score=np.array([0.0]), increase_change_day=np.array([-1]), peer_score=np.array([0.0]),
+        increase_score=np.array([0.0]), increase_change_day=np.array([-1]), rise_edge=np.array([np.nan]),
+        peer_score=np.array([0.0]),
         purchase_score=np.array([0.0]), purchase_timed=np.array([False]),
         lookalikes=np.zeros((1, 5)), growth=np.array([0.0]), seasonal_return=np.array([0.0]),
         greenhouse=np.array([0.0]), drop_score=np.array([0.0]),
@@ -219,6 +227,27 @@ def test_a_season_come_back_discounts_a_rise_that_began_with_a_block_and_the_blo
                    seasonal_return=[0.9])  # not coherent: the look-alikes' largest explains it, as for any other
     assert no_block.increase[0] == pytest.approx(0.08 * F.NO_BLOCK_KEEP)
 
+
+
+def test_a_rise_whose_added_day_never_steps_is_no_lamps_rise():
+    """Heating that follows the weather adds a smooth day; lamps leave their edge in it. A smooth rise loses its
+    weight, and so does a block that began with it (the thermostat's); a block older than the rise keeps all of its,
+    and a rise with no change measured (NaN edge) is not judged."""
+    rise = dict(increase_score=[80.0], increase_change_day=[50], peer_score=[0.5])
+    block = dict(lighting_score=[0.3], first_block_day=[55], new_block=[True])
+    lamps = one(**rise, **block, rise_edge=[0.6])
+    thermostat = one(**rise, **block, rise_edge=[0.15])
+    half = one(**rise, **block, rise_edge=[0.25])
+    assert lamps.coherent[0] and thermostat.coherent[0]
+    assert lamps.increase[0] == pytest.approx(0.8) and lamps.lighting[0] == pytest.approx(0.3)
+    assert thermostat.increase[0] == 0.0 and thermostat.lighting[0] == 0.0 and thermostat.switching[0] == 0.0
+    assert half.increase[0] == pytest.approx(0.4) and half.lighting[0] == pytest.approx(0.15)
+    assert thermostat.peers[0] == lamps.peers[0]  # the use above peers is the level's, not the rise's shape
+    older_block = one(**rise, lighting_score=[0.3], first_block_day=[0], new_block=[False], rise_edge=[0.15])
+    assert not older_block.coherent[0] and older_block.lighting[0] == pytest.approx(0.3 * F.OLD_BLOCK_WEIGHT_HOME)
+    assert older_block.increase[0] == 0.0
+    unjudged = one(**rise, rise_edge=[np.nan])
+    assert unjudged.switching[0] == 1.0 and unjudged.increase[0] == pytest.approx(0.8 * F.NO_BLOCK_KEEP)
 
 def test_a_drop_that_kept_its_shape_weighs_more_than_one_that_lost_it():
     scaled = one(drop_score=[0.4], drop_shape_similarity=[0.97])

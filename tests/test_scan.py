@@ -456,3 +456,24 @@ def test_on_bills_under_a_year_a_pump_back_with_its_summer_is_no_lead(tmp_path):
     assert re.search(r"an appliance back with its season \(a pool or irrigation pump, air conditioning\) \(the data's "
                      r"first 4 weeks had \d+% of the rise; \d+% of the 16 weeks before it at the old level\)",
                      ruled_out), ruled_out
+
+
+def test_heating_that_follows_the_weather_is_no_lamps_rise(tmp_path):
+    """200 days from September: electric heating switched on in November follows the cold (colder nights, cold
+    spells) and adds a day that never steps; lamps switched on in January add an 18 h block with sharp edges. The heated
+    home's rise is not counted as grow evidence, and its lead says why; the lamps keep theirs."""
+    rng = np.random.default_rng(21)
+    days = 200
+    hours = np.arange(days * 24)
+    day, hour = hours // 24, hours % 24
+    winter = 12.0 - 10.0 * np.sin(np.pi * np.clip((day - 40) / 200, 0, 1))  # 12 C in October, 2 C by mid-February
+    spells = np.repeat(np.cumsum(rng.normal(0, 1.0, days)) * 0.5, 24)  # days of weather drift around the season
+    outdoor = winter[day] + spells + 4.0 * np.sin(2 * np.pi * (hour - 9) / 24)  # warmest mid-afternoon
+    heating = 0.3 * np.maximum(15.0 - outdoor, 0.0) * (day >= 70) * rng.normal(1, 0.1, hours.size).clip(0)
+    heated = [(m, t, v + float(heating[k]), z) for k, (m, t, v, z) in enumerate(hourly_rows("H1", rng, days=days))]
+    lamps = hourly_rows("G1", rng, days=days, extra_kw=1.5, from_day=120)
+    leads = scan_households(tmp_path, rng, {"H1": heated, "G1": lamps}, days=days)
+    warm, lit = leads["H1"], leads["G1"]
+    assert "never steps" in warm["explanation"] and "never steps" not in lit["explanation"], warm["explanation"]
+    assert "strange_increase" not in warm["signals"].split(";")
+    assert "strange_increase" in lit["signals"].split(";") and float(warm["grow_score"]) < float(lit["grow_score"])

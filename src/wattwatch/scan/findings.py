@@ -103,6 +103,9 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
     if fused.season_kept[i] < 1.0:
         text += (f"; the rise that began with it is {SEASONAL_RETURN} ({_season_return_reason(ev, i)}): the block "
                  f"counted at a further {fused.season_kept[i]:.0%}")
+    if fused.coherent[i] and fused.switching[i] < 1.0:
+        text += (f"; but the rise that began with it is smooth ({_smooth_rise(ev, i)}), a thermostat's block: "
+                 f"counted at {fused.switching[i]:.0%}")
     return Finding("grow_lights", float(fused.lighting[i]), text + ".")
 
 
@@ -123,7 +126,16 @@ def increase_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         text += f"; {inc.yoy_ratio[i]:.1f}x the same weeks last year"
     if fused.coherent[i] and fused.lighting[i] >= MIN_SHOWN:
         text += "; the rise began with the lamp block"
+    if fused.switching[i] < 1.0:
+        text += (f"; but {_smooth_rise(ev, i)}, as heating or cooling that follows the weather adds, not lamps "
+                 f"switching on and off: counted at {fused.switching[i]:.0%}")
     return Finding("strange_increase", float(fused.increase[i]), text + ".")
+
+
+def _smooth_rise(ev: Evidence, i: int) -> str:
+    """The measure behind fused.switching (core.fusion: lamps switch)."""
+    return (f"the day it added never steps: its largest hour-to-hour change is {ev.lookalikes.added_edge[i]:.0%} of "
+            "its range")
 
 
 def peer_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None:
@@ -317,6 +329,8 @@ def explained_rise_text(ev: Evidence, fused: FusedScores, i: int) -> str | None:
     if fused.coherent[i]:  # a rise that began with lamps: only these two explain it (core.fusion)
         reasons = {name: reasons[name] for name in (GROWTH, SEASONAL_RETURN)}
     causes = [f"{name} ({why})" for name, (p, why) in reasons.items() if p >= LIKELY_LOOKALIKE]
+    if fused.switching[i] <= 1.0 - LIKELY_LOOKALIKE:
+        causes.append(f"heating or cooling that follows the weather ({_smooth_rise(ev, i)})")
     if not causes:
         return None
     return (f"Daily use rose from {inc.level_before[i]:.1f} to {inc.level_after[i]:.1f} kWh/day from "

@@ -62,6 +62,7 @@ def fuse_evidence(ev: Evidence) -> FusedScores:
         coincides_with_block=ev.drop.coincides_with_block,
         increase_score=ev.increase.score,
         increase_change_day=ev.increase.change_day,
+        rise_edge=np.where(la.change_day >= 0, la.added_edge, np.nan),
         peer_score=ev.peers.score,
         purchase_score=zeros if ev.purchases is None else ev.purchases.score,
         purchase_timed=zeros.astype(bool) if ev.purchases is None else ev.purchases.timed,
