@@ -11,7 +11,8 @@ Two questions are scored separately, each in [0, 1]; the lead's score is the str
   coming back with its own season (core.photoperiod.block_season), then keeps what that season would leave it
   (seasons_kept of the seasonal return, where that exceeds the block's own season).
   Evidence is combined as independent signs ("noisy OR": 1 - prod(1 - w_i * e_i)), so two moderate signs outweigh
-  one, and no single weak sign reaches the top.
+  one, and no single weak sign reaches the top. Lamps switch: a rise whose added day never steps from one hour to the
+  next (heating or cooling that follows the weather) is no lamps' rise, nor is a block that began with it.
 - theft: is energy being taken past the meter? A sustained drop (of the whole day, of the night hours alone: a
   bypass connected at night, or of the low days of a bypass switched in and out: core.switching) or a stuck/flat
   meter, and a feeder whose unmetered energy rose when this meter fell.
@@ -68,7 +69,7 @@ CLEAR_BLOCK_LIGHTING = 0.5
 # began with that rise (the block is then the thermostat's: lamps would have left their edge in the added day). Over
 # the quality datasets (365-730 days, and 200), 98 % of planted grows' added days step by 0.38 or more, none under
 # 0.25, while a third of the temperature-driven heating's step by under 0.3; at 200 days (September to March: the
-# population's season too short to tell heating by) heated homes filled the top k.
+# population's season too short to tell heating by) such homes were the look-alikes in (b)'s top k (seeds 11, 7).
 SWITCH_EDGE_LOW, SWITCH_EDGE_HIGH = 0.2, 0.3
 W_LIGHTING = 1.0
 W_INCREASE = 0.75  # a strange increase alone (after look-alikes) is a good but unspecific sign
