@@ -66,7 +66,7 @@ def with_added_blocks(direct: PhotoperiodResult, hourly: np.ndarray, first_weekd
     if rows.size:
         added = added_lamp_blocks(hourly[rows], first_weekday, k[rows])
         own = season_of(added)
-        direct_season = season_of(direct)[rows]
+        direct_season = season_of(direct, rows)
         apart = np.abs((added.on_hour - direct.on_hour[rows] + 12.0) % 24.0 - 12.0)
         inherit = (direct_season > own) & (apart <= SAME_BLOCK_HOURS)
         score = np.nan_to_num(added.score) * np.where(inherit, seasons_kept_beyond(direct_season, own), 1.0)

@@ -361,9 +361,9 @@ def block_season(year_repeat, back_after_dark, one_season) -> np.ndarray:
                               np.asarray(back_after_dark, dtype=np.float64), np.asarray(one_season, dtype=np.float64)])
 
 
-def season_of(result: PhotoperiodResult) -> np.ndarray:
-    """block_season of every meter of a photoperiod result."""
-    return block_season(result.year_repeat, result.back_after_dark, result.one_season)
+def season_of(result: PhotoperiodResult, rows=slice(None)) -> np.ndarray:
+    """block_season of a photoperiod result's meters `rows` (an index or a mask; default every meter)."""
+    return block_season(result.year_repeat[rows], result.back_after_dark[rows], result.one_season[rows])
 
 
 def seasons_kept(season, seasonal_keep: float = SEASONAL_KEEP) -> np.ndarray:

@@ -14,7 +14,7 @@ from wattwatch.core.fusion import AGRICULTURAL, INCREASE_SCALE, FusedScores
 from wattwatch.core.lookalike_season import DARK_DAYS, EARLY_DAYS
 from wattwatch.core.night_band import NIGHT_HOURS
 from wattwatch.core.peers import SHAPE_FEATURES
-from wattwatch.core.photoperiod import NO_CYCLE_KEEP, block_season, runs_without_cycle, seasons_kept
+from wattwatch.core.photoperiod import NO_CYCLE_KEEP, runs_without_cycle, season_of, seasons_kept
 from wattwatch.core.seasonal_fall import PRIOR_HIGH, PRIOR_LOW
 from wattwatch.core.switching import DEEP, MIN_SPELL_DAYS, WINDOW_DAYS
 from wattwatch.scan.evidence import Evidence
@@ -96,7 +96,7 @@ def lighting_finding(ev: Evidence, fused: FusedScores, i: int) -> Finding | None
         text += (f"; but {p.last_block_day[i] - p.first_block_day[i] + 1} days with no switch or harvest gap, as a "
                  f"pump's, greenhouse's or building's schedule runs (a grow cycles): counted at {NO_CYCLE_KEEP:.0%}")
     text += "; the block is new (weeks without it before)" if fused.new_block[i] else "; present from the start"
-    season = block_season(p.year_repeat[i], p.back_after_dark[i], p.one_season[i])
+    season = season_of(p, i)
     if season > 0:
         text += f", but {_block_season_reason(p, i)}, as a pool or irrigation pump's season does: counted at " \
                 f"{seasons_kept(season):.0%}"
